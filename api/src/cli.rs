@@ -1,0 +1,53 @@
+//! The command line: `serve` (default), `migrate`, `export-schema`, `grant-role <email> <ROLE>`.
+
+use cogo_kernel::{Clock, Role, SystemClock};
+
+use sea_orm::DatabaseConnection;
+
+use crate::{Application, Settings, database, schema};
+
+const USAGE: &str = "usage: cogo-api [serve | migrate | export-schema | grant-role <email> <ROLE>]
+  serve          run the API (default); GraphiQL at http://<COGO_BIND>/graphql
+  migrate        apply database migrations and exit
+  export-schema  print the GraphQL schema (SDL) to standard output
+  grant-role     give an account a staff role: ADMIN, PRIVACY_OFFICER or ANALYST";
+
+pub async fn run(args: Vec<String>) -> Result<(), String> {
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    match args.as_slice() {
+        [] | ["serve"] => {
+            let settings = Settings::from_env()?;
+            tracing::info!(?settings, "starting");
+            Application::build(settings).await?.run_until_stopped().await
+        }
+        ["migrate"] => {
+            database::connect_and_migrate(&Settings::from_env()?).await?;
+            println!("database is up to date");
+            Ok(())
+        }
+        ["export-schema"] => {
+            print!("{}", schema::sdl());
+            Ok(())
+        }
+        ["grant-role", email, role] => {
+            let role = Role::parse(role).ok_or_else(|| format!("unknown role {role}\n{USAGE}"))?;
+            let db = database::connect_and_migrate(&Settings::from_env()?).await?;
+            grant_role_on(&db, email, role).await?;
+            println!("granted {}", role.as_str());
+            Ok(())
+        }
+        ["help" | "--help" | "-h"] => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        _ => Err(USAGE.to_string()),
+    }
+}
+
+/// Grants a staff role to the account with this e-mail address.
+pub async fn grant_role_on(db: &DatabaseConnection, email: &str, role: Role) -> Result<(), String> {
+    cogo_users::service::grant_role(db, email, role, SystemClock.now())
+        .await
+        .map(|_| ())
+        .map_err(|e| e.public_message())
+}

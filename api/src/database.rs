@@ -1,0 +1,37 @@
+//! Connecting to SQLite or PostgreSQL and applying the migrations.
+
+use std::time::Duration;
+
+use cogo_migration::{Migrator, MigratorTrait};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend};
+
+use crate::settings::{Settings, redact_url};
+
+/// Opens the database (creating a SQLite file if needed) and migrates it to the latest schema.
+pub async fn connect_and_migrate(settings: &Settings) -> Result<DatabaseConnection, String> {
+    let db = connect(settings).await?;
+    Migrator::up(&db, None).await.map_err(|e| format!("migration failed: {e}"))?;
+    Ok(db)
+}
+
+pub async fn connect(settings: &Settings) -> Result<DatabaseConnection, String> {
+    let sqlite = settings.database_url.starts_with("sqlite:");
+    let mut options = ConnectOptions::new(settings.database_url.clone());
+    options.sqlx_logging(false).acquire_timeout(Duration::from_secs(10));
+    if sqlite {
+        // SQLite allows one writer at a time; a single connection serialises transactions instead of failing
+        // them with SQLITE_BUSY. PostgreSQL is the database for concurrent production load.
+        options.max_connections(1).min_connections(1);
+    } else {
+        options.max_connections(settings.db_max_connections).min_connections(1);
+    }
+    let db = Database::connect(options)
+        .await
+        .map_err(|e| format!("cannot connect to {}: {e}", redact_url(&settings.database_url)))?;
+    if db.get_database_backend() == DbBackend::Sqlite {
+        for pragma in ["PRAGMA journal_mode = WAL", "PRAGMA foreign_keys = ON", "PRAGMA synchronous = NORMAL"] {
+            db.execute_unprepared(pragma).await.map_err(|e| format!("cannot configure SQLite: {e}"))?;
+        }
+    }
+    Ok(db)
+}

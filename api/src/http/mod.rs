@@ -1,0 +1,5 @@
+//! HTTP endpoints: `/graphql` (POST; GET for GraphiQL and queries), `/healthz`, `/readyz`.
+
+pub mod graphql;
+pub mod health;
+pub mod request_id;

@@ -1,0 +1,47 @@
+//! Schema composition: each module contributes its query and mutation parts and its fields of `Me`.
+
+use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
+use cogo_kernel::{AppContext, MeObject, Module};
+use cogo_users::{UserProfile, UsersMutation, UsersQuery};
+use uuid::Uuid;
+
+use crate::modules::Modules;
+
+/// You, as the mobile app sees you: every module's fields about the signed-in user.
+#[derive(MergedObject)]
+#[graphql(name = "Me")]
+pub struct Me(UserProfile);
+
+impl MeObject for Me {
+    fn for_user(user_id: Uuid) -> Self {
+        Me(UserProfile::new(user_id))
+    }
+}
+
+#[derive(MergedObject, Default)]
+pub struct Query(UsersQuery<Me>);
+
+#[derive(MergedObject, Default)]
+pub struct Mutation(UsersMutation<Me>);
+
+pub type CogoSchema = Schema<Query, Mutation, EmptySubscription>;
+
+/// Deep enough for GraphiQL's introspection query, shallow enough to stop abusive nesting.
+const MAX_QUERY_DEPTH: usize = 16;
+
+/// The schema without data, for SDL export.
+pub fn schema_builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
+    Schema::build(Query::default(), Mutation::default(), EmptySubscription).limit_depth(MAX_QUERY_DEPTH)
+}
+
+/// The schema with every module's loaders and data registered.
+pub fn build_schema(app: &AppContext, modules: &Modules) -> CogoSchema {
+    let builder = schema_builder().data(app.clone());
+    let builder = modules.users.register(builder, app);
+    builder.finish()
+}
+
+/// The SDL that `schema.graphql` must equal.
+pub fn sdl() -> String {
+    schema_builder().finish().sdl()
+}

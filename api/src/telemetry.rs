@@ -1,0 +1,10 @@
+//! Logging. `RUST_LOG` chooses what is logged (default `info`). Personal data is never logged: spans and events
+//! carry ids, never names, e-mail addresses or tokens.
+
+use tracing_subscriber::{EnvFilter, fmt};
+
+pub fn init() {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
+    // A second init (tests start many apps in one process) is harmless: the first subscriber stays.
+    let _ = fmt().with_env_filter(filter).with_target(false).try_init();
+}

@@ -1,0 +1,7 @@
+//! Tables owned by the users module.
+
+pub mod login_throttle;
+pub mod refresh_token;
+pub mod session;
+pub mod user;
+pub mod user_role;

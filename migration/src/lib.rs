@@ -1,0 +1,15 @@
+//! Database migrations of every module, one file per change, named by date and subject.
+//! They run on SQLite and PostgreSQL alike; the API applies them at start (and `cogo-api migrate`).
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261123_000001_users;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261123_000001_users::Migration)]
+    }
+}

@@ -1,0 +1,27 @@
+//! What every resolver and service needs: the database, the clock and the module hooks.
+
+use std::sync::Arc;
+
+use async_graphql::Context;
+use chrono::{DateTime, Utc};
+use sea_orm::DatabaseConnection;
+
+use crate::{clock::SharedClock, error::AppError, hooks::Hooks};
+
+#[derive(Clone)]
+pub struct AppContext {
+    pub db: DatabaseConnection,
+    pub clock: SharedClock,
+    pub hooks: Arc<Hooks>,
+}
+
+impl AppContext {
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// The application context of a GraphQL request.
+    pub fn of<'a>(ctx: &Context<'a>) -> Result<&'a AppContext, AppError> {
+        ctx.data::<AppContext>().map_err(|_| AppError::internal("AppContext missing from schema data"))
+    }
+}

@@ -1,0 +1,24 @@
+//! The shared kernel every CoGo module builds on.
+//!
+//! It is deliberately small: the error type with its stable `extensions.code`, the authenticated [`Actor`],
+//! the authorization guards, the [`Module`] plugin trait with its cross-cutting hooks (sign-up, data export,
+//! account erasure, domain events), cursor pagination and an injectable [`Clock`].
+
+pub mod actor;
+pub mod app;
+pub mod clock;
+pub mod error;
+pub mod guard;
+pub mod hooks;
+pub mod me;
+pub mod module;
+pub mod pagination;
+
+pub use actor::{Actor, Role};
+pub use app::AppContext;
+pub use clock::{Clock, ManualClock, SharedClock, SystemClock};
+pub use error::{AppError, AppResult, ErrorCode};
+pub use guard::{RequireAuth, RequireRole, actor_from};
+pub use hooks::{DomainEvent, Hooks, ModuleHooks};
+pub use me::MeObject;
+pub use module::Module;

@@ -1,0 +1,11 @@
+//! `Me`: the signed-in user as seen by themselves. Every module contributes fields to it (users: name and e-mail,
+//! points: balance, consent: consents, ...). The gateway composes the parts with `MergedObject`; modules that
+//! return `Me` (sign-up, log-in, `me`) are generic over this trait, so none of them needs to know the others.
+
+use async_graphql::OutputType;
+use uuid::Uuid;
+
+pub trait MeObject: OutputType + Send + Sync + 'static {
+    /// `Me` for this user. Only ever called with the signed-in actor's own id.
+    fn for_user(user_id: Uuid) -> Self;
+}

@@ -1,0 +1,25 @@
+//! The plugin shape of a CoGo module. The gateway only lists modules; adding one touches no other module.
+
+use std::sync::Arc;
+
+use async_graphql::SchemaBuilder;
+
+use crate::{app::AppContext, hooks::ModuleHooks};
+
+pub trait Module: Send + Sync + 'static {
+    /// Short name, e.g. `users`.
+    fn name(&self) -> &'static str;
+
+    /// The module's reactions to domain events and its part in data export and erasure.
+    fn hooks(&self) -> Option<Arc<dyn ModuleHooks>> {
+        None
+    }
+
+    /// Registers the module's DataLoaders and context data on the schema.
+    fn register<Q, M, S>(&self, builder: SchemaBuilder<Q, M, S>, _app: &AppContext) -> SchemaBuilder<Q, M, S>
+    where
+        Self: Sized,
+    {
+        builder
+    }
+}

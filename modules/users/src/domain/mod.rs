@@ -1,0 +1,9 @@
+//! Domain types that validate on construction: once you hold one, it is valid.
+
+pub mod email;
+pub mod password;
+pub mod person_name;
+
+pub use email::Email;
+pub use password::{NewPassword, PasswordHash};
+pub use person_name::PersonName;

@@ -1,0 +1,105 @@
+use async_graphql::{ComplexObject, Context, ID, InputObject, Object, SimpleObject, dataloader::DataLoader};
+use chrono::{DateTime, Utc};
+use cogo_entities::users::user;
+use cogo_kernel::{AppContext, AppError, MeObject, Role};
+use uuid::Uuid;
+
+use crate::loaders::UserLoader;
+
+/// The users module's fields of `Me`: who you are.
+pub struct UserProfile {
+    user_id: Uuid,
+}
+
+impl UserProfile {
+    pub fn new(user_id: Uuid) -> Self {
+        Self { user_id }
+    }
+
+    async fn account(&self, ctx: &Context<'_>) -> async_graphql::Result<user::Model> {
+        let loader = ctx.data::<DataLoader<UserLoader>>()?;
+        Ok(loader
+            .load_one(self.user_id)
+            .await?
+            .filter(|u| u.closed_at.is_none())
+            .ok_or(AppError::NotFound("account"))?)
+    }
+}
+
+#[Object]
+impl UserProfile {
+    /// Your user id.
+    async fn id(&self) -> ID {
+        ID(self.user_id.to_string())
+    }
+
+    /// Your full name.
+    async fn name(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
+        Ok(self.account(ctx).await?.name)
+    }
+
+    /// Your e-mail address (you log in with it).
+    async fn email(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
+        Ok(self.account(ctx).await?.email)
+    }
+
+    /// When you signed up.
+    async fn created_at(&self, ctx: &Context<'_>) -> async_graphql::Result<DateTime<Utc>> {
+        Ok(self.account(ctx).await?.created_at)
+    }
+
+    /// Your roles: `USER` for everyone, staff roles for CoGo employees.
+    async fn roles(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Role>> {
+        let app = AppContext::of(ctx)?;
+        Ok(crate::service::roles_of(&app.db, self.user_id).await?)
+    }
+}
+
+/// Tokens of a new or refreshed session, and who signed in.
+#[derive(SimpleObject)]
+#[graphql(complex)]
+pub struct AuthPayload<M: MeObject> {
+    /// Short-lived (about 15 minutes); send as `Authorization: Bearer <accessToken>`.
+    pub access_token: String,
+    /// Single-use; exchange it with `refreshSession` for a new pair. Keep it secret.
+    pub refresh_token: String,
+    #[graphql(skip)]
+    pub user: M,
+}
+
+#[ComplexObject]
+impl<M: MeObject> AuthPayload<M> {
+    /// The signed-in user.
+    async fn user(&self) -> &M {
+        &self.user
+    }
+}
+
+/// A rotated token pair.
+#[derive(SimpleObject)]
+pub struct SessionTokens {
+    /// Short-lived (about 15 minutes).
+    pub access_token: String,
+    /// Single-use; the one you sent no longer works.
+    pub refresh_token: String,
+}
+
+/// What sign-up asks for: full name and e-mail, nothing more (data minimisation), and a password.
+#[derive(InputObject)]
+pub struct SignUpInput {
+    /// Full name, 1–100 characters.
+    pub name: String,
+    /// E-mail address; you log in with it.
+    pub email: String,
+    /// At least 10 characters.
+    pub password: String,
+    /// The code of the friend who invited you, if any.
+    pub referral_code: Option<String>,
+}
+
+/// Rectification of your profile; absent fields stay as they are.
+#[derive(InputObject)]
+pub struct UpdateProfileInput {
+    pub name: Option<String>,
+    pub email: Option<String>,
+}

@@ -1,0 +1,51 @@
+//! Users: accounts, sessions, roles and profiles (policy §1.3, §4.2, §4.5, §4.9, §4.10).
+//!
+//! Other modules use [`service`] (names of users, roles) and [`loaders::UserLoader`]; only this module writes
+//! the users tables.
+
+pub mod config;
+pub mod domain;
+pub mod graphql;
+pub mod hooks;
+pub mod loaders;
+pub mod service;
+pub mod tokens;
+
+use std::sync::Arc;
+
+use async_graphql::{SchemaBuilder, dataloader::DataLoader};
+use cogo_kernel::{AppContext, Module, ModuleHooks};
+
+pub use config::UsersConfig;
+pub use graphql::{UserProfile, UsersMutation, UsersQuery};
+
+/// The users module as the gateway composes it.
+pub struct UsersModule {
+    config: Arc<UsersConfig>,
+}
+
+impl UsersModule {
+    pub fn new(config: UsersConfig) -> Self {
+        Self { config: Arc::new(config) }
+    }
+
+    pub fn config(&self) -> Arc<UsersConfig> {
+        self.config.clone()
+    }
+}
+
+impl Module for UsersModule {
+    fn name(&self) -> &'static str {
+        "users"
+    }
+
+    fn hooks(&self) -> Option<Arc<dyn ModuleHooks>> {
+        Some(Arc::new(hooks::UsersHooks))
+    }
+
+    fn register<Q, M, S>(&self, builder: SchemaBuilder<Q, M, S>, app: &AppContext) -> SchemaBuilder<Q, M, S> {
+        builder
+            .data(self.config.clone())
+            .data(DataLoader::new(loaders::UserLoader { db: app.db.clone() }, tokio::spawn))
+    }
+}

@@ -1,0 +1,153 @@
+//! Accounts: sign-up, profile, password.
+
+use std::collections::HashMap;
+
+use cogo_entities::users::{session, user};
+use cogo_kernel::{Actor, AppContext, AppError, DomainEvent};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait,
+    sea_query::Expr,
+};
+use uuid::Uuid;
+
+use crate::config::UsersConfig;
+use crate::domain::{Email, NewPassword, PasswordHash, PersonName};
+use crate::service::sessions::{IssuedSession, start_session};
+
+/// What a new user gives: full name and e-mail, nothing more (data minimisation, §4.2–4.3), and a password.
+#[derive(Debug)]
+pub struct SignUp {
+    pub name: String,
+    pub email: String,
+    pub password: String,
+    pub referral_code: Option<String>,
+}
+
+/// Creates the account and its first session in one transaction. Other modules react to `UserSignedUp` inside
+/// that transaction (consent records the accepted policy, referrals links the recruiter); any of them failing
+/// creates nothing.
+#[tracing::instrument(skip_all)]
+pub async fn sign_up(app: &AppContext, config: &UsersConfig, input: SignUp) -> Result<IssuedSession, AppError> {
+    let name = PersonName::parse("name", &input.name)?;
+    let email = Email::parse("email", &input.email)?;
+    let password = NewPassword::parse("password", &input.password)?;
+    let referral_code = input.referral_code.filter(|code| !code.trim().is_empty());
+    let password_hash = password.hash().await?;
+    let now = app.now();
+
+    let txn = app.db.begin().await?;
+    ensure_email_free(&txn, &email, None).await?;
+    let user_id = Uuid::now_v7();
+    user::ActiveModel {
+        id: Set(user_id),
+        name: Set(name.into_inner()),
+        email: Set(email.into_inner()),
+        password_hash: Set(password_hash.0),
+        created_at: Set(now),
+        updated_at: Set(now),
+        closed_at: Set(None),
+    }
+    .insert(&txn)
+    .await
+    .map_err(email_conflict)?;
+    app.hooks.publish(&txn, &DomainEvent::UserSignedUp { user_id, referral_code, at: now }).await?;
+    let issued = start_session(&txn, config, user_id, now).await?;
+    txn.commit().await.map_err(email_conflict)?;
+    tracing::info!(%user_id, "account created");
+    Ok(issued)
+}
+
+/// An open (not closed) account.
+pub async fn find_active_user(db: &impl ConnectionTrait, user_id: Uuid) -> Result<user::Model, AppError> {
+    user::Entity::find_by_id(user_id)
+        .filter(user::Column::ClosedAt.is_null())
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound("account"))
+}
+
+/// Names of users by id, for modules that list people by name (recruits). Closed accounts are left out.
+pub async fn names_of(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<HashMap<Uuid, String>, AppError> {
+    let users = user::Entity::find()
+        .filter(user::Column::Id.is_in(ids.iter().copied()))
+        .filter(user::Column::ClosedAt.is_null())
+        .all(db)
+        .await?;
+    Ok(users.into_iter().map(|u| (u.id, u.name)).collect())
+}
+
+/// Rectification (§6.1): the user changes their own name and/or e-mail. Absent fields stay as they are.
+#[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
+pub async fn update_profile(
+    app: &AppContext,
+    actor: &Actor,
+    name: Option<String>,
+    email: Option<String>,
+) -> Result<user::Model, AppError> {
+    let name = name.map(|n| PersonName::parse("name", &n)).transpose()?;
+    let email = email.map(|e| Email::parse("email", &e)).transpose()?;
+    let txn = app.db.begin().await?;
+    let current = find_active_user(&txn, actor.user_id).await?;
+    let mut account: user::ActiveModel = current.into();
+    if let Some(name) = name {
+        account.name = Set(name.into_inner());
+    }
+    if let Some(email) = email {
+        ensure_email_free(&txn, &email, Some(actor.user_id)).await?;
+        account.email = Set(email.into_inner());
+    }
+    account.updated_at = Set(app.now());
+    let updated = account.update(&txn).await.map_err(email_conflict)?;
+    txn.commit().await.map_err(email_conflict)?;
+    Ok(updated)
+}
+
+/// Changes the password after checking the current one, and signs out every other session.
+#[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
+pub async fn change_password(app: &AppContext, actor: &Actor, current: &str, new: &str) -> Result<(), AppError> {
+    let account = find_active_user(&app.db, actor.user_id).await?;
+    let stored = PasswordHash(account.password_hash.clone());
+    if !PasswordHash::verify(Some(&stored), current).await? {
+        return Err(AppError::bad_input("currentPassword", "is not your current password"));
+    }
+    let new_hash = NewPassword::parse("newPassword", new)?.hash().await?;
+    let now = app.now();
+    let txn = app.db.begin().await?;
+    let mut account: user::ActiveModel = account.into();
+    account.password_hash = Set(new_hash.0);
+    account.updated_at = Set(now);
+    account.update(&txn).await?;
+    session::Entity::update_many()
+        .col_expr(session::Column::RevokedAt, Expr::value(Some(now)))
+        .col_expr(session::Column::RevokedReason, Expr::value(Some("password_changed")))
+        .filter(session::Column::UserId.eq(actor.user_id))
+        .filter(session::Column::Id.ne(actor.session_id))
+        .filter(session::Column::RevokedAt.is_null())
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+async fn ensure_email_free(db: &impl ConnectionTrait, email: &Email, except: Option<Uuid>) -> Result<(), AppError> {
+    let mut query = user::Entity::find().filter(user::Column::Email.eq(email.as_str()));
+    if let Some(id) = except {
+        query = query.filter(user::Column::Id.ne(id));
+    }
+    match query.one(db).await? {
+        Some(_) => Err(taken()),
+        None => Ok(()),
+    }
+}
+
+fn taken() -> AppError {
+    AppError::Conflict("email: an account with this e-mail address already exists".into())
+}
+
+/// Two sign-ups racing for one address: the loser hits the unique index and gets the same `CONFLICT`.
+fn email_conflict(err: sea_orm::DbErr) -> AppError {
+    match AppError::from(err) {
+        AppError::Conflict(_) => taken(),
+        other => other,
+    }
+}

@@ -1,0 +1,10 @@
+//! The users module's service API. Other modules call these; resolvers stay thin.
+
+pub mod accounts;
+pub mod roles;
+pub mod sessions;
+pub mod throttle;
+
+pub use accounts::{SignUp, change_password, find_active_user, names_of, sign_up, update_profile};
+pub use roles::{grant_role, roles_of};
+pub use sessions::{IssuedSession, authenticate, log_in, log_out, refresh_session};

@@ -1,0 +1,181 @@
+//! Sessions: log-in, refresh with rotation and reuse detection, log-out, and authentication of requests.
+
+use chrono::{DateTime, Utc};
+use cogo_entities::users::{refresh_token, session, user};
+use cogo_kernel::{Actor, AppContext, AppError};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait,
+    sea_query::Expr,
+};
+use uuid::Uuid;
+
+use crate::config::UsersConfig;
+use crate::domain::PasswordHash;
+use crate::service::{roles::roles_of, throttle};
+use crate::tokens::{hash_refresh_token, issue_access_token, new_refresh_token, verify_access_token};
+
+/// Tokens handed to the client after sign-up, log-in or refresh.
+#[derive(Debug, Clone)]
+pub struct IssuedSession {
+    pub user_id: Uuid,
+    pub access_token: String,
+    pub refresh_token: String,
+}
+
+const WRONG_CREDENTIALS: &str = "wrong e-mail or password";
+
+/// Log-in by e-mail and password. A wrong e-mail and a wrong password get the same answer, in the same time.
+#[tracing::instrument(skip_all)]
+pub async fn log_in(
+    app: &AppContext,
+    config: &UsersConfig,
+    email: &str,
+    password: &str,
+) -> Result<IssuedSession, AppError> {
+    let email = email.trim().to_lowercase();
+    let key = throttle::throttle_key(&email);
+    let now = app.now();
+    throttle::ensure_not_locked(&app.db, &key, now).await?;
+
+    let account = user::Entity::find()
+        .filter(user::Column::Email.eq(email.as_str()))
+        .filter(user::Column::ClosedAt.is_null())
+        .one(&app.db)
+        .await?;
+    // Verifies against a decoy hash when there is no such account, so both failures take the same time.
+    let stored = account.as_ref().map(|a| PasswordHash(a.password_hash.clone()));
+    let verified = PasswordHash::verify(stored.as_ref(), password).await?;
+    let Some(account) = account.filter(|_| verified) else {
+        throttle::record_failure(&app.db, &key, now).await?;
+        return Err(AppError::Unauthenticated(WRONG_CREDENTIALS));
+    };
+
+    let txn = app.db.begin().await?;
+    throttle::reset(&txn, &key).await?;
+    let issued = start_session(&txn, config, account.id, now).await?;
+    txn.commit().await?;
+    Ok(issued)
+}
+
+/// Opens a session for a user and issues its first token pair (inside the caller's transaction).
+pub async fn start_session(
+    db: &impl ConnectionTrait,
+    config: &UsersConfig,
+    user_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<IssuedSession, AppError> {
+    let session_id = Uuid::now_v7();
+    session::ActiveModel {
+        id: Set(session_id),
+        user_id: Set(user_id),
+        created_at: Set(now),
+        expires_at: Set(now + config.session_ttl),
+        revoked_at: Set(None),
+        revoked_reason: Set(None),
+    }
+    .insert(db)
+    .await?;
+    let refresh_token = store_refresh_token(db, session_id, now).await?;
+    let roles = roles_of(db, user_id).await?;
+    let access_token = issue_access_token(config, user_id, session_id, &roles, now)?;
+    Ok(IssuedSession { user_id, access_token, refresh_token })
+}
+
+/// Exchanges a refresh token for a new pair. Each refresh token works once; presenting one that was already
+/// used means two parties hold it, so the whole session is revoked (theft detection) and both must log in again.
+#[tracing::instrument(skip_all)]
+pub async fn refresh_session(
+    app: &AppContext,
+    config: &UsersConfig,
+    presented: &str,
+) -> Result<IssuedSession, AppError> {
+    let now = app.now();
+    let invalid = AppError::Unauthenticated("invalid or expired refresh token");
+    let txn = app.db.begin().await?;
+    let Some(token) = refresh_token::Entity::find()
+        .filter(refresh_token::Column::TokenHash.eq(hash_refresh_token(presented)))
+        .one(&txn)
+        .await?
+    else {
+        return Err(invalid);
+    };
+    let session = session::Entity::find_by_id(token.session_id).one(&txn).await?.ok_or(invalid.clone())?;
+    if session.revoked_at.is_some() || session.expires_at <= now {
+        return Err(invalid);
+    }
+    // Mark the token used only if nobody did so first: of two parallel refreshes with one token, one wins.
+    let claimed = refresh_token::Entity::update_many()
+        .col_expr(refresh_token::Column::UsedAt, Expr::value(Some(now)))
+        .filter(refresh_token::Column::Id.eq(token.id))
+        .filter(refresh_token::Column::UsedAt.is_null())
+        .exec(&txn)
+        .await?;
+    if claimed.rows_affected == 0 {
+        revoke(&txn, session.id, "refresh_token_reuse", now).await?;
+        txn.commit().await?;
+        tracing::warn!(session_id = %session.id, "refresh token reused; session revoked");
+        return Err(AppError::Unauthenticated("refresh token was already used; the session has been revoked"));
+    }
+    if crate::service::find_active_user(&txn, session.user_id).await.is_err() {
+        return Err(invalid);
+    }
+    let mut active: session::ActiveModel = session.clone().into();
+    active.expires_at = Set(now + config.session_ttl);
+    active.update(&txn).await?;
+    let refresh_token = store_refresh_token(&txn, session.id, now).await?;
+    let roles = roles_of(&txn, session.user_id).await?;
+    let access_token = issue_access_token(config, session.user_id, session.id, &roles, now)?;
+    txn.commit().await?;
+    Ok(IssuedSession { user_id: session.user_id, access_token, refresh_token })
+}
+
+/// Ends the actor's session: its access and refresh tokens stop working at once.
+pub async fn log_out(app: &AppContext, actor: &Actor) -> Result<(), AppError> {
+    revoke(&app.db, actor.session_id, "logout", app.now()).await
+}
+
+/// Turns a bearer token into the actor, checking the token and that its session is still open.
+/// The error is a reason for the client, never a hint about which accounts exist.
+pub async fn authenticate(app: &AppContext, config: &UsersConfig, bearer: &str) -> Result<Actor, AppError> {
+    let now = app.now();
+    let actor = verify_access_token(config, bearer, now).map_err(AppError::Unauthenticated)?;
+    let open = session::Entity::find_by_id(actor.session_id)
+        .filter(session::Column::UserId.eq(actor.user_id))
+        .filter(session::Column::RevokedAt.is_null())
+        .filter(session::Column::ExpiresAt.gt(now))
+        .one(&app.db)
+        .await?;
+    match open {
+        Some(_) => Ok(actor),
+        None => Err(AppError::Unauthenticated("the session has ended; log in again")),
+    }
+}
+
+async fn revoke(db: &impl ConnectionTrait, session_id: Uuid, reason: &str, now: DateTime<Utc>) -> Result<(), AppError> {
+    session::Entity::update_many()
+        .col_expr(session::Column::RevokedAt, Expr::value(Some(now)))
+        .col_expr(session::Column::RevokedReason, Expr::value(Some(reason.to_string())))
+        .filter(session::Column::Id.eq(session_id))
+        .filter(session::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+async fn store_refresh_token(
+    db: &impl ConnectionTrait,
+    session_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<String, AppError> {
+    let token = new_refresh_token();
+    refresh_token::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        session_id: Set(session_id),
+        token_hash: Set(hash_refresh_token(&token)),
+        issued_at: Set(now),
+        used_at: Set(None),
+    }
+    .insert(db)
+    .await?;
+    Ok(token)
+}

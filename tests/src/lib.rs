@@ -1,0 +1,168 @@
+//! The black-box harness: the real server on a random port with a fresh database, spoken to over HTTP.
+//!
+//! Set `COGO_TEST_DATABASE_URL` to a PostgreSQL server URL (e.g. `postgres://postgres@127.0.0.1:5432`) to run the
+//! suite on PostgreSQL: every test then gets its own freshly created database. Without it, every test gets its
+//! own SQLite file.
+
+use std::sync::Arc;
+
+use chrono::Duration;
+use cogo_api::{Application, Settings};
+use cogo_kernel::ManualClock;
+use sea_orm::{ConnectionTrait, Database};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+pub struct TestApp {
+    pub address: String,
+    pub port: u16,
+    pub client: reqwest::Client,
+    pub clock: Arc<ManualClock>,
+    pub database_url: String,
+}
+
+/// Starts the API on a random port with a fresh, migrated database.
+pub async fn spawn_app() -> TestApp {
+    cogo_api::telemetry::init();
+    let database_url = fresh_database().await;
+    let clock = ManualClock::new();
+    let app = Application::build_with_clock(Settings::for_database(database_url.clone()), clock.clone())
+        .await
+        .expect("the application builds");
+    let port = app.port();
+    tokio::spawn(app.run_until_stopped());
+    TestApp {
+        address: format!("http://127.0.0.1:{port}"),
+        port,
+        client: reqwest::Client::builder().build().unwrap(),
+        clock,
+        database_url,
+    }
+}
+
+async fn fresh_database() -> String {
+    match std::env::var("COGO_TEST_DATABASE_URL").ok().filter(|v| !v.is_empty()) {
+        Some(server) => {
+            let server = server.trim_end_matches('/');
+            let (base, admin_db) = match server.rsplit_once('/') {
+                Some((base, db)) if base.contains("://") && base.len() > "postgres://".len() && !db.contains('@') => {
+                    (base.to_string(), db.to_string())
+                }
+                _ => (server.to_string(), "postgres".to_string()),
+            };
+            let name = format!("cogo_test_{}", Uuid::new_v4().simple());
+            let admin = Database::connect(format!("{base}/{admin_db}")).await.expect("PostgreSQL is reachable");
+            admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("test database is created");
+            admin.close().await.ok();
+            format!("{base}/{name}")
+        }
+        None => {
+            let path = std::env::temp_dir().join(format!("cogo-test-{}.db", Uuid::new_v4().simple()));
+            format!("sqlite://{}?mode=rwc", path.display())
+        }
+    }
+}
+
+/// A signed-in user of the tests.
+#[derive(Debug, Clone)]
+pub struct TestUser {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub password: String,
+    pub access_token: String,
+    pub refresh_token: String,
+}
+
+pub const SIGN_UP: &str =
+    "mutation SignUp($name: String!, $email: String!, $password: String!, $referralCode: String) {
+  signUp(input: { name: $name, email: $email, password: $password, referralCode: $referralCode }) {
+    accessToken refreshToken user { id name email }
+  }
+}";
+
+pub const LOG_IN: &str = "mutation LogIn($email: String!, $password: String!) {
+  logIn(email: $email, password: $password) { accessToken refreshToken user { id name } }
+}";
+
+impl TestApp {
+    /// POSTs a GraphQL request and returns the whole response body (`data` and `errors`).
+    pub async fn graphql(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        let mut request = self
+            .client
+            .post(format!("{}/graphql", self.address))
+            .json(&json!({ "query": query, "variables": variables }));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.expect("the server answers");
+        assert!(response.status().is_success(), "HTTP {}", response.status());
+        response.json().await.expect("the answer is JSON")
+    }
+
+    /// As a signed-in user.
+    pub async fn gql_as(&self, user: &TestUser, query: &str, variables: Value) -> Value {
+        self.graphql(Some(&user.access_token), query, variables).await
+    }
+
+    /// Without credentials.
+    pub async fn gql(&self, query: &str, variables: Value) -> Value {
+        self.graphql(None, query, variables).await
+    }
+
+    /// Signs up a user with a unique e-mail address.
+    pub async fn sign_up(&self, name: &str) -> TestUser {
+        let email = format!("{}.{}@example.se", name.to_lowercase().replace(' ', "."), Uuid::new_v4().simple());
+        self.sign_up_with(name, &email, "correct horse battery").await
+    }
+
+    pub async fn sign_up_with(&self, name: &str, email: &str, password: &str) -> TestUser {
+        let body = self.gql(SIGN_UP, json!({ "name": name, "email": email, "password": password })).await;
+        let payload = &body["data"]["signUp"];
+        assert!(payload.is_object(), "sign-up failed: {body}");
+        TestUser {
+            id: payload["user"]["id"].as_str().unwrap().to_string(),
+            name: name.to_string(),
+            email: payload["user"]["email"].as_str().unwrap().to_string(),
+            password: password.to_string(),
+            access_token: payload["accessToken"].as_str().unwrap().to_string(),
+            refresh_token: payload["refreshToken"].as_str().unwrap().to_string(),
+        }
+    }
+
+    /// Grants a staff role the way an operator does (`cogo-api grant-role`), then logs in again so the new
+    /// access token carries it.
+    pub async fn grant_role(&self, user: &TestUser, role: &str) -> TestUser {
+        let db = Database::connect(self.database_url.clone()).await.unwrap();
+        let role = cogo_kernel::Role::parse(role).expect("a known role");
+        cogo_api::cli::grant_role_on(&db, &user.email, role).await.expect("the role is granted");
+        db.close().await.ok();
+        self.log_in(user).await
+    }
+
+    pub async fn log_in(&self, user: &TestUser) -> TestUser {
+        let body = self.gql(LOG_IN, json!({ "email": user.email, "password": user.password })).await;
+        let payload = &body["data"]["logIn"];
+        assert!(payload.is_object(), "log-in failed: {body}");
+        TestUser {
+            access_token: payload["accessToken"].as_str().unwrap().to_string(),
+            refresh_token: payload["refreshToken"].as_str().unwrap().to_string(),
+            ..user.clone()
+        }
+    }
+
+    pub fn advance_clock(&self, by: Duration) {
+        self.clock.advance(by);
+    }
+}
+
+/// The `extensions.code` of the first error, or panics with the body.
+pub fn error_code(body: &Value) -> &str {
+    body["errors"][0]["extensions"]["code"].as_str().unwrap_or_else(|| panic!("expected an error, got {body}"))
+}
+
+/// The data of a successful response, or panics with the errors.
+pub fn data(body: &Value) -> &Value {
+    assert!(body.get("errors").is_none(), "unexpected errors: {body}");
+    &body["data"]
+}

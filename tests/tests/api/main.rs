@@ -1,0 +1,4 @@
+//! The black-box suite: one test binary, a file per module.
+
+mod gateway;
+mod users;
