@@ -3,23 +3,25 @@
 use std::sync::Arc;
 
 use cogo_kernel::{Hooks, Module};
+use cogo_points::PointsModule;
 use cogo_users::{UsersConfig, UsersModule};
 
 use crate::settings::Settings;
 
 pub struct Modules {
     pub users: UsersModule,
+    pub points: PointsModule,
 }
 
 impl Modules {
     pub fn new(settings: &Settings) -> Self {
-        Self { users: UsersModule::new(UsersConfig::new(settings.token_secret.clone())) }
+        Self { users: UsersModule::new(UsersConfig::new(settings.token_secret.clone())), points: PointsModule }
     }
 
     /// Every module's hooks, in dependency order (erasure runs in reverse).
     pub fn hooks(&self) -> Arc<Hooks> {
         let mut hooks = Hooks::default();
-        let all: [&dyn ModuleHooksSource; 1] = [&self.users];
+        let all: [&dyn ModuleHooksSource; 2] = [&self.users, &self.points];
         for module in all {
             if let Some(h) = module.module_hooks() {
                 hooks.register(h);

@@ -2,6 +2,7 @@
 
 use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
 use cogo_kernel::{AppContext, MeObject, Module};
+use cogo_points::PointsOfMe;
 use cogo_users::{UserProfile, UsersMutation, UsersQuery};
 use uuid::Uuid;
 
@@ -10,11 +11,11 @@ use crate::modules::Modules;
 /// You, as the mobile app sees you: every module's fields about the signed-in user.
 #[derive(MergedObject)]
 #[graphql(name = "Me")]
-pub struct Me(UserProfile);
+pub struct Me(UserProfile, PointsOfMe);
 
 impl MeObject for Me {
     fn for_user(user_id: Uuid) -> Self {
-        Me(UserProfile::new(user_id))
+        Me(UserProfile::new(user_id), PointsOfMe::new(user_id))
     }
 }
 
@@ -38,6 +39,7 @@ pub fn schema_builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
 pub fn build_schema(app: &AppContext, modules: &Modules) -> CogoSchema {
     let builder = schema_builder().data(app.clone());
     let builder = modules.users.register(builder, app);
+    let builder = modules.points.register(builder, app);
     builder.finish()
 }
 

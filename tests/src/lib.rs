@@ -19,6 +19,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub clock: Arc<ManualClock>,
     pub database_url: String,
+    /// The running server's own context (database pool, clock, hooks), for tests that call services directly.
+    pub context: cogo_kernel::AppContext,
 }
 
 /// Starts the API on a random port with a fresh, migrated database.
@@ -30,6 +32,7 @@ pub async fn spawn_app() -> TestApp {
         .await
         .expect("the application builds");
     let port = app.port();
+    let context = app.context().clone();
     tokio::spawn(app.run_until_stopped());
     TestApp {
         address: format!("http://127.0.0.1:{port}"),
@@ -37,6 +40,7 @@ pub async fn spawn_app() -> TestApp {
         client: reqwest::Client::builder().build().unwrap(),
         clock,
         database_url,
+        context,
     }
 }
 
@@ -133,10 +137,8 @@ impl TestApp {
     /// Grants a staff role the way an operator does (`cogo-api grant-role`), then logs in again so the new
     /// access token carries it.
     pub async fn grant_role(&self, user: &TestUser, role: &str) -> TestUser {
-        let db = Database::connect(self.database_url.clone()).await.unwrap();
         let role = cogo_kernel::Role::parse(role).expect("a known role");
-        cogo_api::cli::grant_role_on(&db, &user.email, role).await.expect("the role is granted");
-        db.close().await.ok();
+        cogo_api::cli::grant_role_on(&self.context.db, &user.email, role).await.expect("the role is granted");
         self.log_in(user).await
     }
 

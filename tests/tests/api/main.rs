@@ -1,4 +1,5 @@
 //! The black-box suite: one test binary, a file per module.
 
 mod gateway;
+mod points;
 mod users;

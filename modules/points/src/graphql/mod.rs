@@ -1,0 +1,98 @@
+//! The points module's part of the GraphQL schema: `me { points { balance lifetimeEarned ledger } }`.
+
+use async_graphql::{Context, ID, Object, SimpleObject, connection::Connection};
+use chrono::{DateTime, Utc};
+use cogo_entities::points::ledger_entry;
+use cogo_kernel::{
+    AppContext, AppError,
+    pagination::{PageRequest, connection_from, parse_time_id_key, time_id_key},
+};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use uuid::Uuid;
+
+use crate::{kind::EntryKind, service};
+
+/// The points module's fields of `Me`.
+pub struct PointsOfMe {
+    user_id: Uuid,
+}
+
+impl PointsOfMe {
+    pub fn new(user_id: Uuid) -> Self {
+        Self { user_id }
+    }
+}
+
+#[Object]
+impl PointsOfMe {
+    /// Your CoGo points: one for every full kilometre walked, spent on offers.
+    async fn points(&self) -> Points {
+        Points { user_id: self.user_id }
+    }
+}
+
+/// Your points balance and its history.
+pub struct Points {
+    user_id: Uuid,
+}
+
+#[Object]
+impl Points {
+    /// Points you can spend now. Never negative.
+    async fn balance(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {
+        Ok(service::balance_of(&AppContext::of(ctx)?.db, self.user_id).await?.balance)
+    }
+
+    /// Every point you have ever earned.
+    async fn lifetime_earned(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {
+        Ok(service::balance_of(&AppContext::of(ctx)?.db, self.user_id).await?.lifetime_earned)
+    }
+
+    /// The ledger, newest first.
+    async fn ledger(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<Connection<String, LedgerEntry>> {
+        let page = PageRequest::parse(first, after)?;
+        let mut query = ledger_entry::Entity::find().filter(ledger_entry::Column::UserId.eq(self.user_id));
+        if let Some(key) = &page.after {
+            let (at, id) = parse_time_id_key(key)?;
+            query = query.filter(Condition::any().add(ledger_entry::Column::CreatedAt.lt(at)).add(
+                Condition::all().add(ledger_entry::Column::CreatedAt.eq(at)).add(ledger_entry::Column::Id.lt(id)),
+            ));
+        }
+        let rows = query
+            .order_by_desc(ledger_entry::Column::CreatedAt)
+            .order_by_desc(ledger_entry::Column::Id)
+            .limit(page.fetch_limit())
+            .all(&AppContext::of(ctx)?.db)
+            .await
+            .map_err(AppError::from)?;
+        Ok(connection_from(&page, rows, |row| time_id_key(&row.created_at, &row.id), LedgerEntry::from))
+    }
+}
+
+/// One movement of points.
+#[derive(SimpleObject)]
+pub struct LedgerEntry {
+    pub id: ID,
+    /// Positive for credits, negative for debits.
+    pub amount: i64,
+    pub kind: EntryKind,
+    pub description: String,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<ledger_entry::Model> for LedgerEntry {
+    fn from(row: ledger_entry::Model) -> Self {
+        Self {
+            id: ID(row.id.to_string()),
+            amount: row.amount,
+            kind: EntryKind::parse(&row.kind).unwrap_or(EntryKind::Adjustment),
+            description: row.description,
+            created_at: row.created_at,
+        }
+    }
+}
