@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use cogo_consent::ConsentModule;
 use cogo_kernel::{Hooks, Module};
 use cogo_points::PointsModule;
 use cogo_users::{UsersConfig, UsersModule};
@@ -10,18 +11,23 @@ use crate::settings::Settings;
 
 pub struct Modules {
     pub users: UsersModule,
+    pub consent: ConsentModule,
     pub points: PointsModule,
 }
 
 impl Modules {
     pub fn new(settings: &Settings) -> Self {
-        Self { users: UsersModule::new(UsersConfig::new(settings.token_secret.clone())), points: PointsModule }
+        Self {
+            users: UsersModule::new(UsersConfig::new(settings.token_secret.clone())),
+            consent: ConsentModule,
+            points: PointsModule,
+        }
     }
 
     /// Every module's hooks, in dependency order (erasure runs in reverse).
     pub fn hooks(&self) -> Arc<Hooks> {
         let mut hooks = Hooks::default();
-        let all: [&dyn ModuleHooksSource; 2] = [&self.users, &self.points];
+        let all: [&dyn ModuleHooksSource; 3] = [&self.users, &self.consent, &self.points];
         for module in all {
             if let Some(h) = module.module_hooks() {
                 hooks.register(h);

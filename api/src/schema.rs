@@ -1,6 +1,7 @@
 //! Schema composition: each module contributes its query and mutation parts and its fields of `Me`.
 
 use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
+use cogo_consent::{ConsentMutation, ConsentOfMe, ConsentQuery};
 use cogo_kernel::{AppContext, MeObject, Module};
 use cogo_points::PointsOfMe;
 use cogo_users::{UserProfile, UsersMutation, UsersQuery};
@@ -11,19 +12,19 @@ use crate::modules::Modules;
 /// You, as the mobile app sees you: every module's fields about the signed-in user.
 #[derive(MergedObject)]
 #[graphql(name = "Me")]
-pub struct Me(UserProfile, PointsOfMe);
+pub struct Me(UserProfile, PointsOfMe, ConsentOfMe);
 
 impl MeObject for Me {
     fn for_user(user_id: Uuid) -> Self {
-        Me(UserProfile::new(user_id), PointsOfMe::new(user_id))
+        Me(UserProfile::new(user_id), PointsOfMe::new(user_id), ConsentOfMe::new(user_id))
     }
 }
 
 #[derive(MergedObject, Default)]
-pub struct Query(UsersQuery<Me>);
+pub struct Query(UsersQuery<Me>, ConsentQuery);
 
 #[derive(MergedObject, Default)]
-pub struct Mutation(UsersMutation<Me>);
+pub struct Mutation(UsersMutation<Me>, ConsentMutation);
 
 pub type CogoSchema = Schema<Query, Mutation, EmptySubscription>;
 
@@ -39,6 +40,7 @@ pub fn schema_builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
 pub fn build_schema(app: &AppContext, modules: &Modules) -> CogoSchema {
     let builder = schema_builder().data(app.clone());
     let builder = modules.users.register(builder, app);
+    let builder = modules.consent.register(builder, app);
     let builder = modules.points.register(builder, app);
     builder.finish()
 }

@@ -4,6 +4,7 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_users;
+mod m20261123_000002_consent;
 mod m20261123_000003_points;
 
 pub struct Migrator;
@@ -11,6 +12,10 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261123_000001_users::Migration), Box::new(m20261123_000003_points::Migration)]
+        vec![
+            Box::new(m20261123_000001_users::Migration),
+            Box::new(m20261123_000002_consent::Migration),
+            Box::new(m20261123_000003_points::Migration),
+        ]
     }
 }

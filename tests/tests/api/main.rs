@@ -1,5 +1,6 @@
 //! The black-box suite: one test binary, a file per module.
 
+mod consent;
 mod gateway;
 mod points;
 mod users;

@@ -1,0 +1,7 @@
+//! Tables owned by the consent module.
+
+pub mod consent_record;
+pub mod consent_state;
+pub mod policy_acceptance;
+pub mod policy_version;
+pub mod purpose;

@@ -1,0 +1,61 @@
+use async_graphql::{Context, Object, connection::Connection};
+use cogo_entities::consent::consent_record;
+use cogo_kernel::{
+    AppContext, AppError,
+    pagination::{PageRequest, connection_from, parse_time_id_key, time_id_key},
+};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use uuid::Uuid;
+
+use crate::graphql::types::{Consent, ConsentRecord};
+use crate::service;
+
+/// The consent module's fields of `Me`.
+pub struct ConsentOfMe {
+    user_id: Uuid,
+}
+
+impl ConsentOfMe {
+    pub fn new(user_id: Uuid) -> Self {
+        Self { user_id }
+    }
+}
+
+#[Object]
+impl ConsentOfMe {
+    /// Your current choice for every purpose.
+    async fn consents(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Consent>> {
+        let choices = service::current_choices(&AppContext::of(ctx)?.db, self.user_id).await?;
+        Ok(choices.into_iter().map(Consent::from).collect())
+    }
+
+    /// Every grant, withdrawal and objection you made, newest first.
+    async fn consent_history(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<Connection<String, ConsentRecord>> {
+        let page = PageRequest::parse(first, after)?;
+        let mut query = consent_record::Entity::find().filter(consent_record::Column::UserId.eq(self.user_id));
+        if let Some(key) = &page.after {
+            let (at, id) = parse_time_id_key(key)?;
+            query = query.filter(Condition::any().add(consent_record::Column::RecordedAt.lt(at)).add(
+                Condition::all().add(consent_record::Column::RecordedAt.eq(at)).add(consent_record::Column::Id.lt(id)),
+            ));
+        }
+        let rows = query
+            .order_by_desc(consent_record::Column::RecordedAt)
+            .order_by_desc(consent_record::Column::Id)
+            .limit(page.fetch_limit())
+            .all(&AppContext::of(ctx)?.db)
+            .await
+            .map_err(AppError::from)?;
+        Ok(connection_from(&page, rows, |r| time_id_key(&r.recorded_at, &r.id), ConsentRecord::from))
+    }
+
+    /// The privacy-policy version you still need to accept, or null when you have accepted the one in force.
+    async fn pending_policy_version(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<i32>> {
+        Ok(service::pending_policy_version(&AppContext::of(ctx)?.db, self.user_id).await?)
+    }
+}

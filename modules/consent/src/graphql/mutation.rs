@@ -1,0 +1,37 @@
+use async_graphql::{Context, Object};
+use cogo_kernel::{AppContext, RequireAuth, RequireRole, Role, actor_from};
+
+use crate::graphql::types::{Consent, PrivacyPolicyVersion};
+use crate::service;
+
+#[derive(Default)]
+pub struct ConsentMutation;
+
+#[Object]
+impl ConsentMutation {
+    /// Grants or withdraws a consent, or objects to a legitimate-interest purpose (`granted: false`). Purposes on
+    /// the basis of contract or legal obligation cannot be switched off.
+    #[graphql(guard = "RequireAuth")]
+    async fn set_consent(&self, ctx: &Context<'_>, purpose: String, granted: bool) -> async_graphql::Result<Consent> {
+        let state = service::set_consent(AppContext::of(ctx)?, actor_from(ctx)?, purpose.trim(), granted).await?;
+        Ok(state.into())
+    }
+
+    /// Accepts the privacy policy in force (pass its version).
+    #[graphql(guard = "RequireAuth")]
+    async fn accept_privacy_policy(&self, ctx: &Context<'_>, version: i32) -> async_graphql::Result<bool> {
+        service::accept_policy(AppContext::of(ctx)?, actor_from(ctx)?, version).await?;
+        Ok(true)
+    }
+
+    /// Publishes a new version of the privacy policy. Staff with `ADMIN` only.
+    #[graphql(guard = "RequireRole(Role::Admin)")]
+    async fn publish_privacy_policy(
+        &self,
+        ctx: &Context<'_>,
+        body: String,
+        summary_of_changes: String,
+    ) -> async_graphql::Result<PrivacyPolicyVersion> {
+        Ok(service::publish_policy(AppContext::of(ctx)?, &body, &summary_of_changes).await?.into())
+    }
+}

@@ -1,0 +1,42 @@
+use async_graphql::{Context, Object};
+use cogo_entities::consent::purpose;
+use cogo_kernel::{AppContext, AppError};
+use sea_orm::{EntityTrait, QueryOrder};
+
+use crate::graphql::types::{ConsentPurpose, PrivacyPolicyVersion};
+use crate::service::policy;
+
+/// Public queries of the consent module: anyone may read the purposes and the policy, before signing up too.
+#[derive(Default)]
+pub struct ConsentQuery;
+
+#[Object]
+impl ConsentQuery {
+    /// Every purpose CoGo processes personal data for, with its legal basis. Public.
+    async fn consent_purposes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ConsentPurpose>> {
+        let db = &AppContext::of(ctx)?.db;
+        let rows =
+            purpose::Entity::find().order_by_asc(purpose::Column::Position).all(db).await.map_err(AppError::from)?;
+        Ok(rows.into_iter().map(ConsentPurpose::from).collect())
+    }
+
+    /// The privacy policy in force. Public.
+    async fn privacy_policy(&self, ctx: &Context<'_>) -> async_graphql::Result<PrivacyPolicyVersion> {
+        Ok(policy::current_policy(&AppContext::of(ctx)?.db).await?.into())
+    }
+
+    /// Every version of the privacy policy, oldest first. Public.
+    async fn privacy_policy_versions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<PrivacyPolicyVersion>> {
+        Ok(policy::all_versions(&AppContext::of(ctx)?.db).await?.into_iter().map(Into::into).collect())
+    }
+
+    /// One version of the privacy policy, earlier ones included. Public.
+    async fn privacy_policy_version(
+        &self,
+        ctx: &Context<'_>,
+        version: i32,
+    ) -> async_graphql::Result<PrivacyPolicyVersion> {
+        let found = policy::version(&AppContext::of(ctx)?.db, version).await?;
+        Ok(found.ok_or(AppError::NotFound("privacy policy version"))?.into())
+    }
+}

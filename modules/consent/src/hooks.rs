@@ -1,0 +1,65 @@
+//! The consent module reacts to sign-up and takes part in data export and erasure.
+
+use async_trait::async_trait;
+use cogo_entities::consent::{consent_record, consent_state, policy_acceptance};
+use cogo_kernel::{AppError, DomainEvent, ModuleHooks};
+use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use crate::{
+    purposes,
+    service::{choices, policy},
+};
+
+pub struct ConsentHooks;
+
+#[async_trait]
+impl ModuleHooks for ConsentHooks {
+    fn module(&self) -> &'static str {
+        "consent"
+    }
+
+    /// Sign-up accepts the policy in force and records the contract basis of the account — and nothing else:
+    /// no optional consent is granted by default (privacy by default, art. 25(2)).
+    async fn on_event(&self, txn: &DatabaseTransaction, event: &DomainEvent) -> Result<(), AppError> {
+        if let DomainEvent::UserSignedUp { user_id, at, .. } = event {
+            let current = policy::current_policy(txn).await?.version;
+            policy::record_acceptance(txn, *user_id, current, *at).await?;
+            choices::record_choice(txn, *user_id, purposes::ACCOUNT, true, choices::CHANNEL_SIGN_UP, *at).await?;
+        }
+        Ok(())
+    }
+
+    async fn export_user_data(&self, txn: &DatabaseTransaction, user_id: Uuid) -> Result<Option<Value>, AppError> {
+        let records = consent_record::Entity::find()
+            .filter(consent_record::Column::UserId.eq(user_id))
+            .order_by_asc(consent_record::Column::RecordedAt)
+            .all(txn)
+            .await?;
+        let acceptances = policy_acceptance::Entity::find()
+            .filter(policy_acceptance::Column::UserId.eq(user_id))
+            .order_by_asc(policy_acceptance::Column::Version)
+            .all(txn)
+            .await?;
+        Ok(Some(json!({
+            "consentHistory": records.iter().map(|r| json!({
+                "purpose": r.purpose_key, "granted": r.granted, "policyVersion": r.policy_version,
+                "channel": r.channel, "recordedAt": r.recorded_at,
+            })).collect::<Vec<_>>(),
+            "policyAcceptances": acceptances.iter().map(|a| json!({
+                "version": a.version, "acceptedAt": a.accepted_at,
+            })).collect::<Vec<_>>(),
+        })))
+    }
+
+    async fn erase_user_data(&self, txn: &DatabaseTransaction, user_id: Uuid) -> Result<(), AppError> {
+        consent_record::Entity::delete_many().filter(consent_record::Column::UserId.eq(user_id)).exec(txn).await?;
+        consent_state::Entity::delete_many().filter(consent_state::Column::UserId.eq(user_id)).exec(txn).await?;
+        policy_acceptance::Entity::delete_many()
+            .filter(policy_acceptance::Column::UserId.eq(user_id))
+            .exec(txn)
+            .await?;
+        Ok(())
+    }
+}

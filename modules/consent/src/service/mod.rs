@@ -1,0 +1,9 @@
+//! The consent module's service API.
+
+pub mod choices;
+pub mod permission;
+pub mod policy;
+
+pub use choices::{ConsentState, current_choices, record_choice, set_consent};
+pub use permission::{ensure_allowed, is_allowed, users_allowed};
+pub use policy::{accept_policy, current_policy, pending_policy_version, publish_policy};

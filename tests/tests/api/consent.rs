@@ -1,0 +1,202 @@
+//! Consent: purposes and legal bases, grants and withdrawals with history, privacy-policy versions.
+
+use cogo_tests::{data, error_code, spawn_app};
+use serde_json::{Value, json};
+
+const PURPOSES: &str = "query ConsentPurposes { consentPurposes { key legalBasis description } }";
+const MY_CONSENTS: &str = "{ me { consents { purpose granted changedAt policyVersion } } }";
+const SET_CONSENT: &str = "mutation SetConsent($purpose: String!, $granted: Boolean!) {
+  setConsent(purpose: $purpose, granted: $granted) { purpose granted changedAt policyVersion } }";
+const HISTORY: &str =
+    "{ me { consentHistory(first: 50) { edges { node { purpose granted channel policyVersion } } } } }";
+const POLICY: &str = "query PrivacyPolicy {
+  privacyPolicy { version publishedAt summaryOfChanges body }
+  privacyPolicyVersions { version publishedAt summaryOfChanges } }";
+const ACCEPT: &str = "mutation AcceptPrivacyPolicy($version: Int!) { acceptPrivacyPolicy(version: $version) }";
+const PUBLISH: &str = "mutation PublishPrivacyPolicy($body: String!, $summaryOfChanges: String!) {
+  publishPrivacyPolicy(body: $body, summaryOfChanges: $summaryOfChanges) { version publishedAt } }";
+const PENDING: &str = "{ me { pendingPolicyVersion } }";
+
+fn consent_of<'a>(body: &'a Value, purpose: &str) -> &'a Value {
+    data(body)["me"]["consents"].as_array().unwrap().iter().find(|c| c["purpose"] == purpose).unwrap()
+}
+
+#[tokio::test]
+async fn the_purposes_and_their_legal_bases_are_public() {
+    let app = spawn_app().await;
+    let body = app.gql(PURPOSES, json!({})).await;
+    let purposes: Vec<(String, String)> = data(&body)["consentPurposes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["key"].as_str().unwrap().to_string(), p["legalBasis"].as_str().unwrap().to_string()))
+        .collect();
+    for expected in [
+        ("account", "CONTRACT"),
+        ("health_data", "CONSENT"),
+        ("marketing", "LEGITIMATE_INTEREST"),
+        ("analytics", "CONSENT"),
+        ("personal_number", "CONSENT"),
+        ("bookkeeping", "LEGAL_OBLIGATION"),
+    ] {
+        assert!(purposes.contains(&(expected.0.to_string(), expected.1.to_string())), "{expected:?} in {purposes:?}");
+    }
+}
+
+#[tokio::test]
+async fn sign_up_records_the_account_basis_and_grants_no_optional_consent() {
+    let app = spawn_app().await;
+    let anna = app.sign_up("Anna").await;
+    let body = app.gql_as(&anna, MY_CONSENTS, json!({})).await;
+    assert_eq!(consent_of(&body, "account")["granted"], true);
+    assert_eq!(consent_of(&body, "account")["policyVersion"], 1);
+    assert!(consent_of(&body, "account")["changedAt"].is_string());
+    for purpose in ["health_data", "analytics", "personal_number"] {
+        assert_eq!(consent_of(&body, purpose)["granted"], false, "{purpose}");
+        assert!(consent_of(&body, purpose)["changedAt"].is_null(), "{purpose}");
+    }
+    // Legitimate interest applies until the user objects.
+    assert_eq!(consent_of(&body, "marketing")["granted"], true);
+    // Sign-up accepted the policy in force.
+    assert!(data(&app.gql_as(&anna, PENDING, json!({})).await)["me"]["pendingPolicyVersion"].is_null());
+}
+
+#[tokio::test]
+async fn grant_withdraw_and_grant_again_keeps_the_history() {
+    let app = spawn_app().await;
+    let anna = app.sign_up("Anna").await;
+    for granted in [true, false, true] {
+        let body = app.gql_as(&anna, SET_CONSENT, json!({ "purpose": "health_data", "granted": granted })).await;
+        assert_eq!(data(&body)["setConsent"]["granted"], granted);
+        assert_eq!(data(&body)["setConsent"]["policyVersion"], 1);
+    }
+    let body = app.gql_as(&anna, MY_CONSENTS, json!({})).await;
+    assert_eq!(consent_of(&body, "health_data")["granted"], true);
+
+    let history = app.gql_as(&anna, HISTORY, json!({})).await;
+    let health: Vec<bool> = data(&history)["me"]["consentHistory"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["node"]["purpose"] == "health_data")
+        .map(|e| e["node"]["granted"].as_bool().unwrap())
+        .collect();
+    assert_eq!(health.len(), 3);
+    assert_eq!(health.iter().filter(|g| **g).count(), 2);
+}
+
+#[tokio::test]
+async fn objecting_to_marketing_stops_it() {
+    let app = spawn_app().await;
+    let anna = app.sign_up("Anna").await;
+    let body = app.gql_as(&anna, SET_CONSENT, json!({ "purpose": "marketing", "granted": false })).await;
+    assert_eq!(data(&body)["setConsent"]["granted"], false);
+    let ctx = &app.context;
+    let anna_id = uuid::Uuid::parse_str(&anna.id).unwrap();
+    assert!(!cogo_consent::service::is_allowed(&ctx.db, anna_id, "marketing").await.unwrap());
+}
+
+#[tokio::test]
+async fn contract_and_legal_obligation_cannot_be_withdrawn() {
+    let app = spawn_app().await;
+    let anna = app.sign_up("Anna").await;
+    for purpose in ["account", "bookkeeping"] {
+        let body = app.gql_as(&anna, SET_CONSENT, json!({ "purpose": purpose, "granted": false })).await;
+        assert_eq!(error_code(&body), "BAD_USER_INPUT", "{purpose}");
+    }
+    let body = app.gql_as(&anna, MY_CONSENTS, json!({})).await;
+    assert_eq!(consent_of(&body, "account")["granted"], true);
+}
+
+#[tokio::test]
+async fn an_unknown_purpose_is_bad_input() {
+    let app = spawn_app().await;
+    let anna = app.sign_up("Anna").await;
+    let body = app.gql_as(&anna, SET_CONSENT, json!({ "purpose": "selling_your_soul", "granted": true })).await;
+    assert_eq!(error_code(&body), "BAD_USER_INPUT");
+}
+
+#[tokio::test]
+async fn consents_need_a_session_and_are_never_another_users() {
+    let app = spawn_app().await;
+    let anna = app.sign_up("Anna").await;
+    let bertil = app.sign_up("Bertil").await;
+    data(&app.gql_as(&anna, SET_CONSENT, json!({ "purpose": "analytics", "granted": true })).await);
+    let body = app.gql_as(&bertil, MY_CONSENTS, json!({})).await;
+    assert_eq!(consent_of(&body, "analytics")["granted"], false);
+    let history = app.gql_as(&bertil, HISTORY, json!({})).await;
+    assert!(
+        data(&history)["me"]["consentHistory"]["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["node"]["purpose"] != "analytics")
+    );
+    assert_eq!(error_code(&app.gql(MY_CONSENTS, json!({})).await), "UNAUTHENTICATED");
+    let set = app.gql(SET_CONSENT, json!({ "purpose": "analytics", "granted": true })).await;
+    assert_eq!(error_code(&set), "UNAUTHENTICATED");
+}
+
+#[tokio::test]
+async fn a_fresh_install_has_policy_version_one() {
+    let app = spawn_app().await;
+    let body = app.gql(POLICY, json!({})).await;
+    assert_eq!(data(&body)["privacyPolicy"]["version"], 1);
+    assert!(data(&body)["privacyPolicy"]["body"].as_str().unwrap().contains("CoGo"));
+    assert_eq!(data(&body)["privacyPolicyVersions"].as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn only_an_admin_publishes_a_policy() {
+    let app = spawn_app().await;
+    let anna = app.sign_up("Anna").await;
+    let variables = json!({ "body": "New text", "summaryOfChanges": "Clarified §5" });
+    assert_eq!(error_code(&app.gql(PUBLISH, variables.clone()).await), "UNAUTHENTICATED");
+    assert_eq!(error_code(&app.gql_as(&anna, PUBLISH, variables.clone()).await), "FORBIDDEN");
+    let officer = app.grant_role(&app.sign_up("Olle").await, "PRIVACY_OFFICER").await;
+    assert_eq!(error_code(&app.gql_as(&officer, PUBLISH, variables.clone()).await), "FORBIDDEN");
+
+    let admin = app.grant_role(&app.sign_up("Ada").await, "ADMIN").await;
+    let body = app.gql_as(&admin, PUBLISH, variables).await;
+    assert_eq!(data(&body)["publishPrivacyPolicy"]["version"], 2);
+    let empty = app.gql_as(&admin, PUBLISH, json!({ "body": " ", "summaryOfChanges": "x" })).await;
+    assert_eq!(error_code(&empty), "BAD_USER_INPUT");
+}
+
+#[tokio::test]
+async fn a_new_version_is_pending_until_accepted_and_old_versions_stay_readable() {
+    let app = spawn_app().await;
+    let anna = app.sign_up("Anna").await;
+    let admin = app.grant_role(&app.sign_up("Ada").await, "ADMIN").await;
+    data(&app.gql_as(&admin, PUBLISH, json!({ "body": "Version two", "summaryOfChanges": "New partners" })).await);
+
+    let pending = app.gql_as(&anna, PENDING, json!({})).await;
+    assert_eq!(data(&pending)["me"]["pendingPolicyVersion"], 2);
+
+    assert_eq!(error_code(&app.gql_as(&anna, ACCEPT, json!({ "version": 1 })).await), "BAD_USER_INPUT");
+    assert_eq!(error_code(&app.gql_as(&anna, ACCEPT, json!({ "version": 7 })).await), "BAD_USER_INPUT");
+    assert_eq!(data(&app.gql_as(&anna, ACCEPT, json!({ "version": 2 })).await)["acceptPrivacyPolicy"], true);
+    assert!(data(&app.gql_as(&anna, PENDING, json!({})).await)["me"]["pendingPolicyVersion"].is_null());
+
+    let policy = app.gql(POLICY, json!({})).await;
+    assert_eq!(data(&policy)["privacyPolicy"]["version"], 2);
+    let versions: Vec<i64> = data(&policy)["privacyPolicyVersions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["version"].as_i64().unwrap())
+        .collect();
+    assert_eq!(versions, vec![1, 2]);
+    let first = app.gql("{ privacyPolicyVersion(version: 1) { body } }", json!({})).await;
+    assert!(data(&first)["privacyPolicyVersion"]["body"].as_str().unwrap().contains("CoGo"));
+
+    // A consent given now records the new version.
+    let body = app.gql_as(&anna, SET_CONSENT, json!({ "purpose": "analytics", "granted": true })).await;
+    assert_eq!(data(&body)["setConsent"]["policyVersion"], 2);
+}
+
+#[tokio::test]
+async fn accepting_needs_a_session() {
+    let app = spawn_app().await;
+    assert_eq!(error_code(&app.gql(ACCEPT, json!({ "version": 1 })).await), "UNAUTHENTICATED");
+}
