@@ -5,6 +5,7 @@ use std::sync::Arc;
 use cogo_consent::ConsentModule;
 use cogo_kernel::{Hooks, Module};
 use cogo_points::PointsModule;
+use cogo_steps::StepsModule;
 use cogo_users::{UsersConfig, UsersModule};
 
 use crate::settings::Settings;
@@ -13,6 +14,7 @@ pub struct Modules {
     pub users: UsersModule,
     pub consent: ConsentModule,
     pub points: PointsModule,
+    pub steps: StepsModule,
 }
 
 impl Modules {
@@ -21,13 +23,14 @@ impl Modules {
             users: UsersModule::new(UsersConfig::new(settings.token_secret.clone())),
             consent: ConsentModule,
             points: PointsModule,
+            steps: StepsModule,
         }
     }
 
     /// Every module's hooks, in dependency order (erasure runs in reverse).
     pub fn hooks(&self) -> Arc<Hooks> {
         let mut hooks = Hooks::default();
-        let all: [&dyn ModuleHooksSource; 3] = [&self.users, &self.consent, &self.points];
+        let all: [&dyn ModuleHooksSource; 4] = [&self.users, &self.consent, &self.points, &self.steps];
         for module in all {
             if let Some(h) = module.module_hooks() {
                 hooks.register(h);

@@ -4,6 +4,7 @@ use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
 use cogo_consent::{ConsentMutation, ConsentOfMe, ConsentQuery};
 use cogo_kernel::{AppContext, MeObject, Module};
 use cogo_points::PointsOfMe;
+use cogo_steps::{StepsMutation, StepsOfMe};
 use cogo_users::{UserProfile, UsersMutation, UsersQuery};
 use uuid::Uuid;
 
@@ -12,11 +13,11 @@ use crate::modules::Modules;
 /// You, as the mobile app sees you: every module's fields about the signed-in user.
 #[derive(MergedObject)]
 #[graphql(name = "Me")]
-pub struct Me(UserProfile, PointsOfMe, ConsentOfMe);
+pub struct Me(UserProfile, PointsOfMe, ConsentOfMe, StepsOfMe);
 
 impl MeObject for Me {
     fn for_user(user_id: Uuid) -> Self {
-        Me(UserProfile::new(user_id), PointsOfMe::new(user_id), ConsentOfMe::new(user_id))
+        Me(UserProfile::new(user_id), PointsOfMe::new(user_id), ConsentOfMe::new(user_id), StepsOfMe::new(user_id))
     }
 }
 
@@ -24,7 +25,7 @@ impl MeObject for Me {
 pub struct Query(UsersQuery<Me>, ConsentQuery);
 
 #[derive(MergedObject, Default)]
-pub struct Mutation(UsersMutation<Me>, ConsentMutation);
+pub struct Mutation(UsersMutation<Me>, ConsentMutation, StepsMutation);
 
 pub type CogoSchema = Schema<Query, Mutation, EmptySubscription>;
 
@@ -42,6 +43,7 @@ pub fn build_schema(app: &AppContext, modules: &Modules) -> CogoSchema {
     let builder = modules.users.register(builder, app);
     let builder = modules.consent.register(builder, app);
     let builder = modules.points.register(builder, app);
+    let builder = modules.steps.register(builder, app);
     builder.finish()
 }
 

@@ -8,3 +8,10 @@ pub fn init() {
     // A second init (tests start many apps in one process) is harmless: the first subscriber stays.
     let _ = fmt().with_env_filter(filter).with_target(false).try_init();
 }
+
+/// For the test suite: output goes through the test harness (shown only for failing tests), warnings and up unless
+/// `RUST_LOG` says otherwise.
+pub fn init_for_tests() {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn"));
+    let _ = fmt().with_env_filter(filter).with_target(false).with_test_writer().try_init();
+}

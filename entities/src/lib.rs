@@ -3,4 +3,5 @@
 
 pub mod consent;
 pub mod points;
+pub mod steps;
 pub mod users;

@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261123_000001_users;
 mod m20261123_000002_consent;
 mod m20261123_000003_points;
+mod m20261123_000004_steps;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_users::Migration),
             Box::new(m20261123_000002_consent::Migration),
             Box::new(m20261123_000003_points::Migration),
+            Box::new(m20261123_000004_steps::Migration),
         ]
     }
 }

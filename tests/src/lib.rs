@@ -25,7 +25,7 @@ pub struct TestApp {
 
 /// Starts the API on a random port with a fresh, migrated database.
 pub async fn spawn_app() -> TestApp {
-    cogo_api::telemetry::init();
+    cogo_api::telemetry::init_for_tests();
     let database_url = fresh_database().await;
     let clock = ManualClock::new();
     let app = Application::build_with_clock(Settings::for_database(database_url.clone()), clock.clone())

@@ -7,6 +7,7 @@
 pub mod actor;
 pub mod app;
 pub mod clock;
+pub mod date;
 pub mod error;
 pub mod guard;
 pub mod hooks;
@@ -17,6 +18,7 @@ pub mod pagination;
 pub use actor::{Actor, Role};
 pub use app::AppContext;
 pub use clock::{Clock, ManualClock, SharedClock, SystemClock};
+pub use date::Date;
 pub use error::{AppError, AppResult, ErrorCode};
 pub use guard::{RequireAuth, RequireRole, actor_from};
 pub use hooks::{DomainEvent, Hooks, ModuleHooks};

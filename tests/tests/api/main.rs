@@ -3,4 +3,5 @@
 mod consent;
 mod gateway;
 mod points;
+mod steps;
 mod users;
