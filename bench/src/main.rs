@@ -1,0 +1,123 @@
+//! `cargo run --release -p cogo-bench -- [--batches N] [--users N]`
+//!
+//! Starts the real server in-process on a fresh database (SQLite; PostgreSQL when `COGO_TEST_DATABASE_URL` is set,
+//! as for the tests), signs users up with the `health_data` consent, and sends `syncSteps` batches of 1,000 new
+//! samples over HTTP. Reports samples per second, p50/p99/max batch latency and the process's peak memory.
+//! It measures; it asserts nothing about time.
+
+use std::time::{Duration, Instant};
+
+use chrono::{DurationRound, Utc};
+use cogo_tests::{TestApp, TestUser, spawn_app};
+use serde_json::{Value, json};
+
+const SYNC: &str = "mutation SyncSteps($samples: [StepSampleInput!]!) {
+  syncSteps(samples: $samples) { accepted duplicates rejected { externalId reason } creditedMeters pointsAwarded balance } }";
+const BATCH: i64 = 1_000;
+
+#[tokio::main]
+async fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let flag = |name: &str, default: usize| {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
+    };
+    let batches = flag("--batches", 30);
+    let users = flag("--users", 1).max(1);
+    let database = if std::env::var("COGO_TEST_DATABASE_URL").is_ok() { "PostgreSQL" } else { "SQLite" };
+
+    let app = spawn_app().await;
+    let mut walkers = Vec::new();
+    for i in 0..users {
+        walkers.push(walker(&app, i).await);
+    }
+    // Warm-up: one batch per user, not measured.
+    for (i, user) in walkers.iter().enumerate() {
+        sync(&app, user, &batch(i, batches)).await;
+    }
+
+    let started = Instant::now();
+    let runs = walkers.iter().enumerate().map(|(i, user)| {
+        let app = &app;
+        async move {
+            let mut latencies = Vec::with_capacity(batches);
+            for b in 0..batches {
+                let samples = batch(i, b);
+                let t = Instant::now();
+                let body = sync(app, user, &samples).await;
+                latencies.push(t.elapsed());
+                assert_eq!(body["data"]["syncSteps"]["accepted"], BATCH, "every sample is new: {body}");
+            }
+            latencies
+        }
+    });
+    let mut latencies: Vec<Duration> = futures::future::join_all(runs).await.into_iter().flatten().collect();
+    let wall = started.elapsed();
+    latencies.sort();
+
+    let samples = latencies.len() as f64 * BATCH as f64;
+    println!("syncSteps benchmark on {database}: {users} user(s) × {batches} batches × {BATCH} samples");
+    println!(
+        "  throughput   {:>10.0} samples/s ({} batches in {:.2} s)",
+        samples / wall.as_secs_f64(),
+        latencies.len(),
+        wall.as_secs_f64()
+    );
+    println!("  latency p50  {:>10.1} ms", percentile(&latencies, 0.50));
+    println!("  latency p99  {:>10.1} ms", percentile(&latencies, 0.99));
+    println!("  latency max  {:>10.1} ms", latencies.last().map_or(0.0, |d| d.as_secs_f64() * 1000.0));
+    println!("  peak memory  {:>10} (VmHWM of the process: server and client)", peak_memory());
+}
+
+async fn walker(app: &TestApp, i: usize) -> TestUser {
+    let user = app.sign_up(&format!("Walker {i}")).await;
+    let body = app
+        .gql_as(&user, "mutation { setConsent(purpose: \"health_data\", granted: true) { granted } }", json!({}))
+        .await;
+    assert!(body.get("errors").is_none(), "{body}");
+    user
+}
+
+async fn sync(app: &TestApp, user: &TestUser, samples: &Value) -> Value {
+    app.gql_as(user, SYNC, json!({ "samples": samples })).await
+}
+
+/// 1,000 back-to-back one-minute walks (50 s each, 90 steps, 70 m), batch `b` further in the past than batch `b+1`.
+fn batch(user: usize, b: usize) -> Value {
+    let anchor = Utc::now().duration_trunc(chrono::Duration::days(1)).unwrap_or_else(|_| Utc::now());
+    let start = anchor - chrono::Duration::minutes(BATCH * (b as i64 + 2));
+    let samples: Vec<Value> = (0..BATCH)
+        .map(|i| {
+            let from = start + chrono::Duration::minutes(i);
+            json!({
+                "externalId": format!("bench-{user}-{b}-{i}"),
+                "startAt": from.to_rfc3339(),
+                "endAt": (from + chrono::Duration::seconds(50)).to_rfc3339(),
+                "steps": 90,
+                "distanceMeters": 70.0,
+                "source": if i % 2 == 0 { "iPhone" } else { "Apple Watch" },
+            })
+        })
+        .collect();
+    Value::Array(samples)
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[index].as_secs_f64() * 1000.0
+}
+
+fn peak_memory() -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status.lines().find(|l| l.starts_with("VmHWM:")).map(|l| l.trim_start_matches("VmHWM:").trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown".into())
+}
