@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use cogo_kernel::{Hooks, Module};
+use cogo_offers::{OffersConfig, OffersModule};
 use cogo_points::PointsModule;
 use cogo_users::{UsersConfig, UsersModule};
 
@@ -11,17 +12,22 @@ use crate::settings::Settings;
 pub struct Modules {
     pub users: UsersModule,
     pub points: PointsModule,
+    pub offers: OffersModule,
 }
 
 impl Modules {
     pub fn new(settings: &Settings) -> Self {
-        Self { users: UsersModule::new(UsersConfig::new(settings.token_secret.clone())), points: PointsModule }
+        Self {
+            users: UsersModule::new(UsersConfig::new(settings.token_secret.clone())),
+            points: PointsModule,
+            offers: OffersModule::new(OffersConfig::from_secret(&settings.token_secret)),
+        }
     }
 
     /// Every module's hooks, in dependency order (erasure runs in reverse).
     pub fn hooks(&self) -> Arc<Hooks> {
         let mut hooks = Hooks::default();
-        let all: [&dyn ModuleHooksSource; 2] = [&self.users, &self.points];
+        let all: [&dyn ModuleHooksSource; 3] = [&self.users, &self.points, &self.offers];
         for module in all {
             if let Some(h) = module.module_hooks() {
                 hooks.register(h);

@@ -2,6 +2,7 @@
 
 use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
 use cogo_kernel::{AppContext, MeObject, Module};
+use cogo_offers::{OffersMutation, OffersOfMe, OffersQuery};
 use cogo_points::PointsOfMe;
 use cogo_users::{UserProfile, UsersMutation, UsersQuery};
 use uuid::Uuid;
@@ -11,19 +12,19 @@ use crate::modules::Modules;
 /// You, as the mobile app sees you: every module's fields about the signed-in user.
 #[derive(MergedObject)]
 #[graphql(name = "Me")]
-pub struct Me(UserProfile, PointsOfMe);
+pub struct Me(UserProfile, PointsOfMe, OffersOfMe);
 
 impl MeObject for Me {
     fn for_user(user_id: Uuid) -> Self {
-        Me(UserProfile::new(user_id), PointsOfMe::new(user_id))
+        Me(UserProfile::new(user_id), PointsOfMe::new(user_id), OffersOfMe::new(user_id))
     }
 }
 
 #[derive(MergedObject, Default)]
-pub struct Query(UsersQuery<Me>);
+pub struct Query(UsersQuery<Me>, OffersQuery);
 
 #[derive(MergedObject, Default)]
-pub struct Mutation(UsersMutation<Me>);
+pub struct Mutation(UsersMutation<Me>, OffersMutation);
 
 pub type CogoSchema = Schema<Query, Mutation, EmptySubscription>;
 
@@ -40,6 +41,7 @@ pub fn build_schema(app: &AppContext, modules: &Modules) -> CogoSchema {
     let builder = schema_builder().data(app.clone());
     let builder = modules.users.register(builder, app);
     let builder = modules.points.register(builder, app);
+    let builder = modules.offers.register(builder, app);
     builder.finish()
 }
 

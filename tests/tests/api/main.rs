@@ -1,5 +1,6 @@
 //! The black-box suite: one test binary, a file per module.
 
 mod gateway;
+mod offers;
 mod points;
 mod users;
