@@ -144,3 +144,39 @@ async fn onboarding_checks_its_input() {
     let again = json!({ "partnerId": w.partner_a, "email": w.merchant_a.email });
     assert_eq!(data(&app.gql_as(admin, ADD_PARTNER_MEMBER, again).await)["addPartnerMember"], true);
 }
+
+#[tokio::test]
+async fn two_tills_racing_with_one_code_accept_it_once() {
+    let w = world().await;
+    let offer = live_offer(&w.app, &w.merchant_a, json!({ "costPoints": 10 })).await;
+    let colleague = w.app.sign_up("Colleague A").await;
+    add_member(&w.app, &w.admin, &w.partner_a, &colleague).await;
+    give_points(&w.app, &w.user, 10).await;
+    let code = data(&unlock(&w.app, &w.user, &offer).await)["unlockOffer"]["redemption"]["code"].clone();
+
+    let tills = (0..10).map(|i| {
+        let till = if i % 2 == 0 { &w.merchant_a } else { &colleague };
+        w.app.gql_as(till, REDEEM_CODE, json!({ "code": code }))
+    });
+    let results = futures::future::join_all(tills).await;
+
+    assert_eq!(results.iter().filter(|r| r.get("errors").is_none()).count(), 1, "{results:?}");
+    for loser in results.iter().filter(|r| r.get("errors").is_some()) {
+        assert_eq!(error_code(loser), "CONFLICT");
+    }
+}
+
+#[tokio::test]
+async fn a_users_redemptions_are_theirs_alone() {
+    let w = world().await;
+    let offer = live_offer(&w.app, &w.merchant_a, json!({ "costPoints": 10 })).await;
+    give_points(&w.app, &w.user, 10).await;
+    data(&unlock(&w.app, &w.user, &offer).await);
+
+    for other in [&w.merchant_a, &w.merchant_b, &w.admin] {
+        let body = w.app.gql_as(other, MY_REDEMPTIONS, json!({})).await;
+        assert!(nodes(&body, &["me", "redemptions"]).is_empty());
+    }
+    let mine = w.app.gql_as(&w.user, MY_REDEMPTIONS, json!({})).await;
+    assert_eq!(nodes(&mine, &["me", "redemptions"]).len(), 1);
+}
