@@ -1,5 +1,7 @@
 //! Connecting to SQLite or PostgreSQL and applying the migrations.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use cogo_migration::{Migrator, MigratorTrait};
@@ -34,4 +36,26 @@ pub async fn connect(settings: &Settings) -> Result<DatabaseConnection, String> 
         }
     }
     Ok(db)
+}
+
+/// Counts the SQL statements sent through a connection (and its transactions). Tests read it before and after a
+/// request to show that a list's cost does not grow with its page size (DataLoaders batch).
+#[derive(Clone, Default, Debug)]
+pub struct StatementCounter(Arc<AtomicU64>);
+
+impl StatementCounter {
+    /// Installs a counter on the connection; clones of the connection made afterwards share it.
+    pub fn install(db: &mut DatabaseConnection) -> Self {
+        let counter = Self::default();
+        let count = counter.0.clone();
+        db.set_metric_callback(move |_| {
+            count.fetch_add(1, Ordering::Relaxed);
+        });
+        counter
+    }
+
+    /// Statements sent so far.
+    pub fn get(&self) -> u64 {
+        self.0.load(Ordering::Relaxed)
+    }
 }

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use cogo_consent::ConsentModule;
 use cogo_kernel::{Hooks, Module};
+use cogo_offers::{OffersConfig, OffersModule};
 use cogo_points::PointsModule;
 use cogo_steps::StepsModule;
 use cogo_users::{UsersConfig, UsersModule};
@@ -15,6 +16,7 @@ pub struct Modules {
     pub consent: ConsentModule,
     pub points: PointsModule,
     pub steps: StepsModule,
+    pub offers: OffersModule,
 }
 
 impl Modules {
@@ -24,13 +26,14 @@ impl Modules {
             consent: ConsentModule,
             points: PointsModule,
             steps: StepsModule,
+            offers: OffersModule::new(OffersConfig::from_secret(&settings.token_secret)),
         }
     }
 
     /// Every module's hooks, in dependency order (erasure runs in reverse).
     pub fn hooks(&self) -> Arc<Hooks> {
         let mut hooks = Hooks::default();
-        let all: [&dyn ModuleHooksSource; 4] = [&self.users, &self.consent, &self.points, &self.steps];
+        let all: [&dyn ModuleHooksSource; 5] = [&self.users, &self.consent, &self.points, &self.steps, &self.offers];
         for module in all {
             if let Some(h) = module.module_hooks() {
                 hooks.register(h);

@@ -3,6 +3,7 @@
 use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
 use cogo_consent::{ConsentMutation, ConsentOfMe, ConsentQuery};
 use cogo_kernel::{AppContext, MeObject, Module};
+use cogo_offers::{OffersMutation, OffersOfMe, OffersQuery};
 use cogo_points::PointsOfMe;
 use cogo_steps::{StepsMutation, StepsOfMe};
 use cogo_users::{UserProfile, UsersMutation, UsersQuery};
@@ -13,19 +14,25 @@ use crate::modules::Modules;
 /// You, as the mobile app sees you: every module's fields about the signed-in user.
 #[derive(MergedObject)]
 #[graphql(name = "Me")]
-pub struct Me(UserProfile, PointsOfMe, ConsentOfMe, StepsOfMe);
+pub struct Me(UserProfile, PointsOfMe, ConsentOfMe, StepsOfMe, OffersOfMe);
 
 impl MeObject for Me {
     fn for_user(user_id: Uuid) -> Self {
-        Me(UserProfile::new(user_id), PointsOfMe::new(user_id), ConsentOfMe::new(user_id), StepsOfMe::new(user_id))
+        Me(
+            UserProfile::new(user_id),
+            PointsOfMe::new(user_id),
+            ConsentOfMe::new(user_id),
+            StepsOfMe::new(user_id),
+            OffersOfMe::new(user_id),
+        )
     }
 }
 
 #[derive(MergedObject, Default)]
-pub struct Query(UsersQuery<Me>, ConsentQuery);
+pub struct Query(UsersQuery<Me>, ConsentQuery, OffersQuery);
 
 #[derive(MergedObject, Default)]
-pub struct Mutation(UsersMutation<Me>, ConsentMutation, StepsMutation);
+pub struct Mutation(UsersMutation<Me>, ConsentMutation, StepsMutation, OffersMutation);
 
 pub type CogoSchema = Schema<Query, Mutation, EmptySubscription>;
 
@@ -44,6 +51,7 @@ pub fn build_schema(app: &AppContext, modules: &Modules) -> CogoSchema {
     let builder = modules.consent.register(builder, app);
     let builder = modules.points.register(builder, app);
     let builder = modules.steps.register(builder, app);
+    let builder = modules.offers.register(builder, app);
     builder.finish()
 }
 

@@ -12,6 +12,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::{
     database,
+    database::StatementCounter,
     http::{graphql, health, request_id::RequestId},
     modules::Modules,
     schema::{CogoSchema, build_schema},
@@ -27,6 +28,7 @@ pub struct Application {
     schema: CogoSchema,
     app: AppContext,
     modules: Modules,
+    statements: StatementCounter,
 }
 
 impl Application {
@@ -43,9 +45,10 @@ impl Application {
 
     pub async fn build_with_database(
         settings: Settings,
-        db: DatabaseConnection,
+        mut db: DatabaseConnection,
         clock: SharedClock,
     ) -> Result<Self, String> {
+        let statements = StatementCounter::install(&mut db);
         let modules = Modules::new(&settings);
         let app = AppContext { db, clock, hooks: modules.hooks() };
         let schema = build_schema(&app, &modules);
@@ -54,7 +57,7 @@ impl Application {
             .await
             .map_err(|e| format!("cannot listen on {}: {e}", settings.bind))?;
         let port = acceptor.local_addr().first().and_then(|addr| addr.as_socket_addr().map(|a| a.port())).unwrap_or(0);
-        Ok(Self { acceptor, port, schema, app, modules })
+        Ok(Self { acceptor, port, schema, app, modules, statements })
     }
 
     pub fn port(&self) -> u16 {
@@ -63,6 +66,11 @@ impl Application {
 
     pub fn context(&self) -> &AppContext {
         &self.app
+    }
+
+    /// The count of SQL statements this application has sent.
+    pub fn statements(&self) -> &StatementCounter {
+        &self.statements
     }
 
     /// Serves until the process receives Ctrl-C or SIGTERM.

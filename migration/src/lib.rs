@@ -7,6 +7,7 @@ mod m20261123_000001_users;
 mod m20261123_000002_consent;
 mod m20261123_000003_points;
 mod m20261123_000004_steps;
+mod m20261123_000005_offers;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_consent::Migration),
             Box::new(m20261123_000003_points::Migration),
             Box::new(m20261123_000004_steps::Migration),
+            Box::new(m20261123_000005_offers::Migration),
         ]
     }
 }

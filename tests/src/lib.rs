@@ -21,6 +21,8 @@ pub struct TestApp {
     pub database_url: String,
     /// The running server's own context (database pool, clock, hooks), for tests that call services directly.
     pub context: cogo_kernel::AppContext,
+    /// How many SQL statements the server has sent so far (read before and after a request).
+    pub statements: cogo_api::database::StatementCounter,
 }
 
 /// Starts the API on a random port with a fresh, migrated database.
@@ -33,6 +35,7 @@ pub async fn spawn_app() -> TestApp {
         .expect("the application builds");
     let port = app.port();
     let context = app.context().clone();
+    let statements = app.statements().clone();
     tokio::spawn(app.run_until_stopped());
     TestApp {
         address: format!("http://127.0.0.1:{port}"),
@@ -41,6 +44,7 @@ pub async fn spawn_app() -> TestApp {
         clock,
         database_url,
         context,
+        statements,
     }
 }
 

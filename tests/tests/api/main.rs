@@ -2,6 +2,7 @@
 
 mod consent;
 mod gateway;
+mod offers;
 mod points;
 mod steps;
 mod users;

@@ -66,6 +66,22 @@ pub async fn find_active_user(db: &impl ConnectionTrait, user_id: Uuid) -> Resul
         .ok_or(AppError::NotFound("account"))
 }
 
+/// The id of the open account with this e-mail address, if any (staff adding a partner's merchant by e-mail).
+/// An address that is not an e-mail address at all is `BAD_USER_INPUT` on `field`.
+pub async fn find_active_by_email(
+    db: &impl ConnectionTrait,
+    field: &'static str,
+    email: &str,
+) -> Result<Option<Uuid>, AppError> {
+    let email = Email::parse(field, email)?;
+    let found = user::Entity::find()
+        .filter(user::Column::Email.eq(email.as_str()))
+        .filter(user::Column::ClosedAt.is_null())
+        .one(db)
+        .await?;
+    Ok(found.map(|u| u.id))
+}
+
 /// Names of users by id, for modules that list people by name (recruits). Closed accounts are left out.
 pub async fn names_of(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<HashMap<Uuid, String>, AppError> {
     let users = user::Entity::find()

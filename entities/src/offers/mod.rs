@@ -1,0 +1,7 @@
+//! Tables owned by the offers module.
+
+pub mod offer;
+pub mod partner;
+pub mod partner_member;
+pub mod redemption;
+pub mod unlock_count;

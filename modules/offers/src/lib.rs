@@ -1,0 +1,50 @@
+//! Offers: partner businesses, their merchant staff, offers unlocked with points and the codes redeemed at the till
+//! (policy §4.6, §5.9).
+//!
+//! Three audiences meet here and are kept apart: CoGo staff (`ADMIN`) onboard partners and their merchants; a
+//! merchant (a member of a partner) manages only that partner's offers and sees its customers only as per-partner
+//! pseudonyms (name and e-mail for one-time offers only); a user unlocks live offers with points. Only this module
+//! writes the offers tables; points move only through `cogo_points::service`.
+
+pub mod config;
+pub mod domain;
+pub mod graphql;
+pub mod hooks;
+pub mod loaders;
+pub mod service;
+
+use std::sync::Arc;
+
+use async_graphql::{SchemaBuilder, dataloader::DataLoader};
+use cogo_kernel::{AppContext, Module, ModuleHooks};
+
+pub use config::OffersConfig;
+pub use graphql::{OffersMutation, OffersOfMe, OffersQuery};
+
+/// The offers module as the gateway composes it.
+pub struct OffersModule {
+    config: Arc<OffersConfig>,
+}
+
+impl OffersModule {
+    pub fn new(config: OffersConfig) -> Self {
+        Self { config: Arc::new(config) }
+    }
+}
+
+impl Module for OffersModule {
+    fn name(&self) -> &'static str {
+        "offers"
+    }
+
+    fn hooks(&self) -> Option<Arc<dyn ModuleHooks>> {
+        Some(Arc::new(hooks::OffersHooks))
+    }
+
+    fn register<Q, M, S>(&self, builder: SchemaBuilder<Q, M, S>, app: &AppContext) -> SchemaBuilder<Q, M, S> {
+        builder
+            .data(self.config.clone())
+            .data(DataLoader::new(loaders::PartnerLoader { db: app.db.clone() }, tokio::spawn))
+            .data(DataLoader::new(loaders::OfferLoader { db: app.db.clone() }, tokio::spawn))
+    }
+}

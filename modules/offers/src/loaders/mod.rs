@@ -1,0 +1,7 @@
+//! Batch loaders of the offers module: one query per batch, whatever the page size.
+
+mod offer;
+mod partner;
+
+pub use offer::OfferLoader;
+pub use partner::PartnerLoader;

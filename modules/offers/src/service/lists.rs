@@ -1,0 +1,96 @@
+//! The lists: live offers for users, a partner's offers and redemptions for its merchants, a user's redemptions.
+//! Every list is newest first, paged by a `time|id` cursor, and filtered by its owner in SQL.
+
+use chrono::{DateTime, Utc};
+use cogo_entities::offers::{offer, redemption};
+use cogo_kernel::{
+    AppError,
+    pagination::{PageRequest, parse_time_id_key},
+};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select};
+use uuid::Uuid;
+
+use crate::domain::OfferStatus;
+
+/// Offers users can unlock now: published, inside their validity window, with stock left.
+pub async fn live_offers(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    page: &PageRequest,
+) -> Result<Vec<offer::Model>, AppError> {
+    let query = offer::Entity::find()
+        .filter(offer::Column::Status.eq(OfferStatus::Published.as_str()))
+        .filter(offer::Column::ValidFrom.lte(now))
+        .filter(offer::Column::ValidUntil.gt(now))
+        .filter(
+            Condition::any()
+                .add(offer::Column::RemainingQuantity.is_null())
+                .add(offer::Column::RemainingQuantity.gt(0)),
+        );
+    offer_page(db, query, page).await
+}
+
+/// Every offer of one partner, whatever its status.
+pub async fn partner_offers(
+    db: &impl ConnectionTrait,
+    partner_id: Uuid,
+    page: &PageRequest,
+) -> Result<Vec<offer::Model>, AppError> {
+    offer_page(db, offer::Entity::find().filter(offer::Column::PartnerId.eq(partner_id)), page).await
+}
+
+/// The redemptions of one partner's offers.
+pub async fn partner_redemptions(
+    db: &impl ConnectionTrait,
+    partner_id: Uuid,
+    page: &PageRequest,
+) -> Result<Vec<redemption::Model>, AppError> {
+    redemption_page(db, redemption::Entity::find().filter(redemption::Column::PartnerId.eq(partner_id)), page).await
+}
+
+/// The redemptions of one user.
+pub async fn user_redemptions(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    page: &PageRequest,
+) -> Result<Vec<redemption::Model>, AppError> {
+    redemption_page(db, redemption::Entity::find().filter(redemption::Column::UserId.eq(user_id)), page).await
+}
+
+async fn offer_page(
+    db: &impl ConnectionTrait,
+    mut query: Select<offer::Entity>,
+    page: &PageRequest,
+) -> Result<Vec<offer::Model>, AppError> {
+    if let Some(key) = &page.after {
+        query = query.filter(before(offer::Column::CreatedAt, offer::Column::Id, key)?);
+    }
+    Ok(query
+        .order_by_desc(offer::Column::CreatedAt)
+        .order_by_desc(offer::Column::Id)
+        .limit(page.fetch_limit())
+        .all(db)
+        .await?)
+}
+
+async fn redemption_page(
+    db: &impl ConnectionTrait,
+    mut query: Select<redemption::Entity>,
+    page: &PageRequest,
+) -> Result<Vec<redemption::Model>, AppError> {
+    if let Some(key) = &page.after {
+        query = query.filter(before(redemption::Column::UnlockedAt, redemption::Column::Id, key)?);
+    }
+    Ok(query
+        .order_by_desc(redemption::Column::UnlockedAt)
+        .order_by_desc(redemption::Column::Id)
+        .limit(page.fetch_limit())
+        .all(db)
+        .await?)
+}
+
+/// Rows after the cursor in newest-first order: `(at, id) < (cursor at, cursor id)`.
+fn before(at_col: impl ColumnTrait + Copy, id_col: impl ColumnTrait, key: &str) -> Result<Condition, AppError> {
+    let (at, id) = parse_time_id_key(key)?;
+    Ok(Condition::any().add(at_col.lt(at)).add(Condition::all().add(at_col.eq(at)).add(id_col.lt(id))))
+}
