@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use cogo_kernel::{Hooks, Module};
 use cogo_points::PointsModule;
+use cogo_referrals::ReferralsModule;
 use cogo_users::{UsersConfig, UsersModule};
 
 use crate::settings::Settings;
@@ -11,17 +12,22 @@ use crate::settings::Settings;
 pub struct Modules {
     pub users: UsersModule,
     pub points: PointsModule,
+    pub referrals: ReferralsModule,
 }
 
 impl Modules {
     pub fn new(settings: &Settings) -> Self {
-        Self { users: UsersModule::new(UsersConfig::new(settings.token_secret.clone())), points: PointsModule }
+        Self {
+            users: UsersModule::new(UsersConfig::new(settings.token_secret.clone())),
+            points: PointsModule,
+            referrals: ReferralsModule::new(settings.referral_rewards),
+        }
     }
 
     /// Every module's hooks, in dependency order (erasure runs in reverse).
     pub fn hooks(&self) -> Arc<Hooks> {
         let mut hooks = Hooks::default();
-        let all: [&dyn ModuleHooksSource; 2] = [&self.users, &self.points];
+        let all: [&dyn ModuleHooksSource; 3] = [&self.users, &self.points, &self.referrals];
         for module in all {
             if let Some(h) = module.module_hooks() {
                 hooks.register(h);

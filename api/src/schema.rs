@@ -3,6 +3,7 @@
 use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
 use cogo_kernel::{AppContext, MeObject, Module};
 use cogo_points::PointsOfMe;
+use cogo_referrals::ReferralsOfMe;
 use cogo_users::{UserProfile, UsersMutation, UsersQuery};
 use uuid::Uuid;
 
@@ -11,11 +12,11 @@ use crate::modules::Modules;
 /// You, as the mobile app sees you: every module's fields about the signed-in user.
 #[derive(MergedObject)]
 #[graphql(name = "Me")]
-pub struct Me(UserProfile, PointsOfMe);
+pub struct Me(UserProfile, PointsOfMe, ReferralsOfMe);
 
 impl MeObject for Me {
     fn for_user(user_id: Uuid) -> Self {
-        Me(UserProfile::new(user_id), PointsOfMe::new(user_id))
+        Me(UserProfile::new(user_id), PointsOfMe::new(user_id), ReferralsOfMe::new(user_id))
     }
 }
 
@@ -40,6 +41,7 @@ pub fn build_schema(app: &AppContext, modules: &Modules) -> CogoSchema {
     let builder = schema_builder().data(app.clone());
     let builder = modules.users.register(builder, app);
     let builder = modules.points.register(builder, app);
+    let builder = modules.referrals.register(builder, app);
     builder.finish()
 }
 

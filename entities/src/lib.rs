@@ -2,4 +2,5 @@
 //! own GraphQL types, so a column change never changes the API by accident. Only the owning module writes a table.
 
 pub mod points;
+pub mod referrals;
 pub mod users;

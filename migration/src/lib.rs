@@ -5,12 +5,17 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_users;
 mod m20261123_000003_points;
+mod m20261123_000006_referrals;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261123_000001_users::Migration), Box::new(m20261123_000003_points::Migration)]
+        vec![
+            Box::new(m20261123_000001_users::Migration),
+            Box::new(m20261123_000003_points::Migration),
+            Box::new(m20261123_000006_referrals::Migration),
+        ]
     }
 }

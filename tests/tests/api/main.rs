@@ -2,4 +2,5 @@
 
 mod gateway;
 mod points;
+mod referrals;
 mod users;
