@@ -130,3 +130,31 @@ pub fn redact_url(url: &str) -> String {
         _ => url.to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: Vec<(&'static str, &'static str)>) -> impl Fn(&str) -> Option<String> {
+        move |name| pairs.iter().find(|(key, _)| *key == name).map(|(_, value)| value.to_string())
+    }
+
+    #[test]
+    fn referral_rewards_have_defaults_and_each_variable_overrides_one() {
+        assert_eq!(referral_rewards_from(&env(vec![])).unwrap(), ReferralRewards::default());
+        let overridden = env(vec![("COGO_REFERRAL_MONTHLY_CAP", "3"), ("COGO_REFERRAL_RECRUIT_POINTS", "0")]);
+        let rewards = referral_rewards_from(&overridden).unwrap();
+        assert_eq!(rewards, ReferralRewards { monthly_cap: 3, recruit_points: 0, ..ReferralRewards::default() });
+    }
+
+    #[test]
+    fn nonsensical_referral_rewards_are_refused() {
+        for bad in [
+            ("COGO_REFERRAL_RECRUITER_POINTS", "-1"),
+            ("COGO_REFERRAL_QUALIFYING_WALKING_POINTS", "0"),
+            ("COGO_REFERRAL_MONTHLY_CAP", "many"),
+        ] {
+            assert!(referral_rewards_from(&env(vec![bad])).is_err(), "{bad:?}");
+        }
+    }
+}
