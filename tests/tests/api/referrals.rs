@@ -8,7 +8,7 @@ use cogo_points::{
     service::{self as points, Movement},
 };
 use cogo_tests::{TestApp, TestUser, data, error_code, spawn_app, spawn_app_with};
-use sea_orm::TransactionTrait;
+use sea_orm::{ConnectionTrait, TransactionTrait};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -106,6 +106,18 @@ async fn every_user_gets_a_distinct_eight_character_unambiguous_code() {
         assert!(seen.insert(code));
     }
     txn.rollback().await.unwrap();
+}
+
+#[tokio::test]
+async fn an_account_from_before_referral_codes_gets_one_when_it_asks() {
+    let app = spawn_app().await;
+    let anna = app.sign_up("Anna").await;
+    app.context.db.execute_unprepared("DELETE FROM referral_codes").await.unwrap();
+    let code = code_of(&app, &anna).await;
+    assert_eq!(code.len(), 8);
+    assert_eq!(code_of(&app, &anna).await, code, "created once, then kept");
+    recruit(&app, "Bertil", &code).await;
+    assert_eq!(recruit_names(&app, &anna).await, vec!["Bertil"]);
 }
 
 #[tokio::test]
