@@ -6,6 +6,7 @@ use cogo_consent::ConsentModule;
 use cogo_kernel::{Hooks, Module};
 use cogo_offers::{OffersConfig, OffersModule};
 use cogo_points::PointsModule;
+use cogo_referrals::ReferralsModule;
 use cogo_steps::StepsModule;
 use cogo_users::{UsersConfig, UsersModule};
 
@@ -17,6 +18,7 @@ pub struct Modules {
     pub points: PointsModule,
     pub steps: StepsModule,
     pub offers: OffersModule,
+    pub referrals: ReferralsModule,
 }
 
 impl Modules {
@@ -27,13 +29,15 @@ impl Modules {
             points: PointsModule,
             steps: StepsModule,
             offers: OffersModule::new(OffersConfig::from_secret(&settings.token_secret)),
+            referrals: ReferralsModule::new(settings.referral_rewards),
         }
     }
 
     /// Every module's hooks, in dependency order (erasure runs in reverse).
     pub fn hooks(&self) -> Arc<Hooks> {
         let mut hooks = Hooks::default();
-        let all: [&dyn ModuleHooksSource; 5] = [&self.users, &self.consent, &self.points, &self.steps, &self.offers];
+        let all: [&dyn ModuleHooksSource; 6] =
+            [&self.users, &self.consent, &self.points, &self.steps, &self.offers, &self.referrals];
         for module in all {
             if let Some(h) = module.module_hooks() {
                 hooks.register(h);

@@ -5,6 +5,7 @@ use cogo_consent::{ConsentMutation, ConsentOfMe, ConsentQuery};
 use cogo_kernel::{AppContext, MeObject, Module};
 use cogo_offers::{OffersMutation, OffersOfMe, OffersQuery};
 use cogo_points::PointsOfMe;
+use cogo_referrals::ReferralsOfMe;
 use cogo_steps::{StepsMutation, StepsOfMe};
 use cogo_users::{UserProfile, UsersMutation, UsersQuery};
 use uuid::Uuid;
@@ -14,7 +15,7 @@ use crate::modules::Modules;
 /// You, as the mobile app sees you: every module's fields about the signed-in user.
 #[derive(MergedObject)]
 #[graphql(name = "Me")]
-pub struct Me(UserProfile, PointsOfMe, ConsentOfMe, StepsOfMe, OffersOfMe);
+pub struct Me(UserProfile, PointsOfMe, ConsentOfMe, StepsOfMe, OffersOfMe, ReferralsOfMe);
 
 impl MeObject for Me {
     fn for_user(user_id: Uuid) -> Self {
@@ -24,6 +25,7 @@ impl MeObject for Me {
             ConsentOfMe::new(user_id),
             StepsOfMe::new(user_id),
             OffersOfMe::new(user_id),
+            ReferralsOfMe::new(user_id),
         )
     }
 }
@@ -52,6 +54,7 @@ pub fn build_schema(app: &AppContext, modules: &Modules) -> CogoSchema {
     let builder = modules.points.register(builder, app);
     let builder = modules.steps.register(builder, app);
     let builder = modules.offers.register(builder, app);
+    let builder = modules.referrals.register(builder, app);
     builder.finish()
 }
 

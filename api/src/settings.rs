@@ -3,6 +3,7 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
+use cogo_referrals::ReferralRewards;
 use rand::RngCore;
 
 /// Everything the gateway needs to start.
@@ -16,6 +17,9 @@ pub struct Settings {
     pub token_secret: Vec<u8>,
     /// `COGO_DB_MAX_CONNECTIONS`: pool size for PostgreSQL (SQLite always uses one writer connection).
     pub db_max_connections: u32,
+    /// `COGO_REFERRAL_RECRUITER_POINTS`, `COGO_REFERRAL_RECRUIT_POINTS`, `COGO_REFERRAL_QUALIFYING_WALKING_POINTS`,
+    /// `COGO_REFERRAL_MONTHLY_CAP`: how referrals are rewarded (defaults 50, 10, 5, 20).
+    pub referral_rewards: ReferralRewards,
 }
 
 impl std::fmt::Debug for Settings {
@@ -25,6 +29,7 @@ impl std::fmt::Debug for Settings {
             .field("bind", &self.bind)
             .field("token_secret", &"[redacted]")
             .field("db_max_connections", &self.db_max_connections)
+            .field("referral_rewards", &self.referral_rewards)
             .finish()
     }
 }
@@ -55,7 +60,8 @@ impl Settings {
             Some(n) => n.parse().map_err(|_| "COGO_DB_MAX_CONNECTIONS must be a number".to_string())?,
             None => 16,
         };
-        Ok(Self { database_url, bind, token_secret, db_max_connections })
+        let referral_rewards = referral_rewards_from(&var)?;
+        Ok(Self { database_url, bind, token_secret, db_max_connections, referral_rewards })
     }
 
     /// Settings for tests and tools: a given database, a random port, a random secret.
@@ -67,8 +73,31 @@ impl Settings {
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
             token_secret: secret,
             db_max_connections: 16,
+            referral_rewards: ReferralRewards::default(),
         }
     }
+}
+
+/// The referral reward settings: each variable overrides its default.
+fn referral_rewards_from(var: &dyn Fn(&str) -> Option<String>) -> Result<ReferralRewards, String> {
+    fn number<T: std::str::FromStr>(var: &dyn Fn(&str) -> Option<String>, name: &str, default: T) -> Result<T, String> {
+        match var(name) {
+            Some(text) => text.trim().parse().map_err(|_| format!("{name} must be a whole number")),
+            None => Ok(default),
+        }
+    }
+    let defaults = ReferralRewards::default();
+    ReferralRewards {
+        recruiter_points: number(var, "COGO_REFERRAL_RECRUITER_POINTS", defaults.recruiter_points)?,
+        recruit_points: number(var, "COGO_REFERRAL_RECRUIT_POINTS", defaults.recruit_points)?,
+        qualifying_walking_points: number(
+            var,
+            "COGO_REFERRAL_QUALIFYING_WALKING_POINTS",
+            defaults.qualifying_walking_points,
+        )?,
+        monthly_cap: number(var, "COGO_REFERRAL_MONTHLY_CAP", defaults.monthly_cap)?,
+    }
+    .validate()
 }
 
 /// Reads the development secret, creating it (readable by the owner only) on first start.
@@ -99,5 +128,33 @@ pub fn redact_url(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
         (Some(scheme_end), Some(at)) if at > scheme_end => format!("{}://***@{}", &url[..scheme_end], &url[at + 1..]),
         _ => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: Vec<(&'static str, &'static str)>) -> impl Fn(&str) -> Option<String> {
+        move |name| pairs.iter().find(|(key, _)| *key == name).map(|(_, value)| value.to_string())
+    }
+
+    #[test]
+    fn referral_rewards_have_defaults_and_each_variable_overrides_one() {
+        assert_eq!(referral_rewards_from(&env(vec![])).unwrap(), ReferralRewards::default());
+        let overridden = env(vec![("COGO_REFERRAL_MONTHLY_CAP", "3"), ("COGO_REFERRAL_RECRUIT_POINTS", "0")]);
+        let rewards = referral_rewards_from(&overridden).unwrap();
+        assert_eq!(rewards, ReferralRewards { monthly_cap: 3, recruit_points: 0, ..ReferralRewards::default() });
+    }
+
+    #[test]
+    fn nonsensical_referral_rewards_are_refused() {
+        for bad in [
+            ("COGO_REFERRAL_RECRUITER_POINTS", "-1"),
+            ("COGO_REFERRAL_QUALIFYING_WALKING_POINTS", "0"),
+            ("COGO_REFERRAL_MONTHLY_CAP", "many"),
+        ] {
+            assert!(referral_rewards_from(&env(vec![bad])).is_err(), "{bad:?}");
+        }
     }
 }

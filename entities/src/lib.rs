@@ -4,5 +4,6 @@
 pub mod consent;
 pub mod offers;
 pub mod points;
+pub mod referrals;
 pub mod steps;
 pub mod users;

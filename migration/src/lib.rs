@@ -8,6 +8,7 @@ mod m20261123_000002_consent;
 mod m20261123_000003_points;
 mod m20261123_000004_steps;
 mod m20261123_000005_offers;
+mod m20261123_000006_referrals;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000003_points::Migration),
             Box::new(m20261123_000004_steps::Migration),
             Box::new(m20261123_000005_offers::Migration),
+            Box::new(m20261123_000006_referrals::Migration),
         ]
     }
 }

@@ -27,12 +27,17 @@ pub struct TestApp {
 
 /// Starts the API on a random port with a fresh, migrated database.
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// As [`spawn_app`], with the settings adjusted first (e.g. a small referral reward cap).
+pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
     cogo_api::telemetry::init_for_tests();
     let database_url = fresh_database().await;
     let clock = ManualClock::new();
-    let app = Application::build_with_clock(Settings::for_database(database_url.clone()), clock.clone())
-        .await
-        .expect("the application builds");
+    let mut settings = Settings::for_database(database_url.clone());
+    configure(&mut settings);
+    let app = Application::build_with_clock(settings, clock.clone()).await.expect("the application builds");
     let port = app.port();
     let context = app.context().clone();
     let statements = app.statements().clone();

@@ -4,5 +4,6 @@ mod consent;
 mod gateway;
 mod offers;
 mod points;
+mod referrals;
 mod steps;
 mod users;

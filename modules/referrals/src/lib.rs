@@ -1,0 +1,47 @@
+//! Referrals (policy §4.11): every user's referral code, who recruited whom, and rewards that cannot be gamed.
+//!
+//! The module shows the plugin shape: it never reads or writes the users' or points' tables. It reacts to
+//! `UserSignedUp` (creates the code, links the recruiter) and `PointsCredited` (rewards) through the kernel's
+//! [`ModuleHooks`], and uses `cogo_users::service` for names and `cogo_points::service` for credits.
+
+pub mod config;
+pub mod domain;
+pub mod graphql;
+pub mod hooks;
+pub mod service;
+
+use std::sync::Arc;
+
+use async_graphql::SchemaBuilder;
+use cogo_kernel::{AppContext, Module, ModuleHooks};
+
+pub use config::ReferralRewards;
+pub use graphql::ReferralsOfMe;
+
+/// The referrals module as the gateway composes it.
+pub struct ReferralsModule {
+    rewards: ReferralRewards,
+    hooks: Arc<hooks::HooksHandle>,
+}
+
+impl ReferralsModule {
+    pub fn new(rewards: ReferralRewards) -> Self {
+        Self { rewards, hooks: Arc::default() }
+    }
+}
+
+impl Module for ReferralsModule {
+    fn name(&self) -> &'static str {
+        "referrals"
+    }
+
+    fn hooks(&self) -> Option<Arc<dyn ModuleHooks>> {
+        Some(Arc::new(hooks::ReferralsHooks { rewards: self.rewards, hooks: self.hooks.clone() }))
+    }
+
+    fn register<Q, M, S>(&self, builder: SchemaBuilder<Q, M, S>, app: &AppContext) -> SchemaBuilder<Q, M, S> {
+        // Reward credits are published through the same hooks as every other credit.
+        self.hooks.attach(&app.hooks);
+        builder
+    }
+}

@@ -1,0 +1,9 @@
+//! The referrals module's service API. Resolvers and hooks call these; other modules never touch its tables.
+
+pub mod codes;
+pub mod recruits;
+pub mod rewards;
+
+pub use codes::{code_of, create_code, ensure_code_of};
+pub use recruits::{ListedRecruit, MAX_LISTED_RECRUITS, link_recruit, recruited_at, recruits_of};
+pub use rewards::{RewardOutcome, reward_if_qualified};

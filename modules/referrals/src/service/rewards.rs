@@ -1,0 +1,136 @@
+//! Referral rewards (policy §4.11): decided once per referral, when the recruit has really walked, within the
+//! recruiter's monthly cap. Runs inside the transaction that credited the recruit's walking points.
+
+use chrono::{DateTime, Utc};
+use cogo_entities::referrals::{referral, referral_code};
+use cogo_kernel::{AppError, Hooks};
+use cogo_points::{
+    EntryKind,
+    service::{self as points, Movement},
+};
+use sea_orm::{
+    ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect, sea_query::Expr,
+};
+use uuid::Uuid;
+
+use crate::config::ReferralRewards;
+use crate::domain::MonthlyRewardCap;
+
+/// What became of a referral's reward at this walking credit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RewardOutcome {
+    /// Not recruited, already decided, or not walked far enough yet.
+    NothingToDo,
+    /// Both were rewarded now.
+    Rewarded,
+    /// Decided now: no reward (the reason is on the referral row).
+    Skipped(&'static str),
+}
+
+/// The recruiter already had the month's allowance of rewarded referrals.
+pub const SKIPPED_MONTHLY_CAP: &str = "MONTHLY_CAP";
+/// The recruiter's account is closed.
+pub const SKIPPED_RECRUITER_CLOSED: &str = "RECRUITER_CLOSED";
+
+/// Rewards the recruiter and the recruit once the recruit has earned the qualifying walking points.
+///
+/// Safe under concurrency: the decision is claimed with one conditional UPDATE on the referral row (only one
+/// transaction can move it out of "undecided"), the recruiter's code row is locked while the month's rewards are
+/// counted (so parallel recruits of one recruiter cannot overshoot the cap), and the ledger references are unique.
+pub async fn reward_if_qualified(
+    txn: &DatabaseTransaction,
+    hooks: &Hooks,
+    rewards: &ReferralRewards,
+    recruit_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<RewardOutcome, AppError> {
+    let Some(referral) = referral::Entity::find_by_id(recruit_id).one(txn).await? else {
+        return Ok(RewardOutcome::NothingToDo);
+    };
+    if referral.reward_decided() {
+        return Ok(RewardOutcome::NothingToDo);
+    }
+    let rule = rewards.rule();
+    if !rule.qualifies(points::walking_points_of(txn, recruit_id).await?) {
+        return Ok(RewardOutcome::NothingToDo);
+    }
+    let recruiter_id = referral.recruiter_id;
+    lock_recruiter(txn, recruiter_id).await?;
+    let decision = decide(txn, rewards.cap(), recruiter_id, now).await?;
+    if !claim(txn, recruit_id, decision, now).await? {
+        return Ok(RewardOutcome::NothingToDo);
+    }
+    if let Decision::Skip(reason) = decision {
+        tracing::info!(%recruit_id, reason, "referral reward skipped");
+        return Ok(RewardOutcome::Skipped(reason));
+    }
+    let recruiter_reward = Movement {
+        user_id: recruiter_id,
+        kind: EntryKind::ReferralReward,
+        amount: rule.recruiter_points,
+        description: "Referral reward: a friend you invited has started walking".into(),
+        reference: format!("referral-reward:recruiter:{recruit_id}"),
+    };
+    let recruit_reward = Movement {
+        user_id: recruit_id,
+        kind: EntryKind::ReferralReward,
+        amount: rule.recruit_points,
+        description: "Referral reward: welcome to CoGo".into(),
+        reference: format!("referral-reward:recruit:{recruit_id}"),
+    };
+    for movement in [recruiter_reward, recruit_reward].into_iter().filter(|m| m.amount > 0) {
+        points::credit(txn, hooks, now, movement).await?;
+    }
+    tracing::info!(%recruit_id, "referral rewarded");
+    Ok(RewardOutcome::Rewarded)
+}
+
+/// The reward decision of one referral, taken once.
+#[derive(Debug, Clone, Copy)]
+enum Decision {
+    Reward,
+    Skip(&'static str),
+}
+
+/// Serialises the reward decisions of one recruiter (PostgreSQL: `FOR UPDATE`; SQLite has one writer anyway).
+async fn lock_recruiter(txn: &DatabaseTransaction, recruiter_id: Uuid) -> Result<(), AppError> {
+    referral_code::Entity::find_by_id(recruiter_id).lock_exclusive().one(txn).await?;
+    Ok(())
+}
+
+async fn decide(
+    txn: &DatabaseTransaction,
+    cap: MonthlyRewardCap,
+    recruiter_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Decision, AppError> {
+    if !cogo_users::service::names_of(txn, &[recruiter_id]).await?.contains_key(&recruiter_id) {
+        return Ok(Decision::Skip(SKIPPED_RECRUITER_CLOSED));
+    }
+    let (month_start, month_end) = MonthlyRewardCap::month_of(now);
+    let rewarded_this_month = referral::Entity::find()
+        .filter(referral::Column::RecruiterId.eq(recruiter_id))
+        .filter(referral::Column::RewardedAt.gte(month_start))
+        .filter(referral::Column::RewardedAt.lt(month_end))
+        .count(txn)
+        .await?;
+    Ok(if cap.allows(rewarded_this_month) { Decision::Reward } else { Decision::Skip(SKIPPED_MONTHLY_CAP) })
+}
+
+/// Records the decision unless another transaction decided first; `false` means it did.
+async fn claim(
+    txn: &DatabaseTransaction,
+    recruit_id: Uuid,
+    decision: Decision,
+    now: DateTime<Utc>,
+) -> Result<bool, AppError> {
+    let update = referral::Entity::update_many()
+        .filter(referral::Column::RecruitId.eq(recruit_id))
+        .filter(referral::Column::RewardedAt.is_null())
+        .filter(referral::Column::RewardSkipped.is_null());
+    let update = match decision {
+        Decision::Reward => update.col_expr(referral::Column::RewardedAt, Expr::value(Some(now))),
+        Decision::Skip(reason) => update.col_expr(referral::Column::RewardSkipped, Expr::value(Some(reason))),
+    };
+    Ok(update.exec(txn).await?.rows_affected == 1)
+}

@@ -1,0 +1,317 @@
+//! Referrals (policy §4.11): codes, recruits listed by name, and rewards that cannot be gamed.
+
+use std::collections::HashSet;
+
+use chrono::Duration;
+use cogo_points::{
+    EntryKind,
+    service::{self as points, Movement},
+};
+use cogo_tests::{TestApp, TestUser, data, error_code, spawn_app, spawn_app_with};
+use sea_orm::{ConnectionTrait, TransactionTrait};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+const ME: &str = "{ me { referralCode recruits { name joinedAt } } }";
+const RECRUITS: &str = "{ me { recruits { name joinedAt } } }";
+const POINTS: &str = "{ me { points { balance ledger(first: 50) { edges { node { amount kind description } } } } } }";
+const SIGN_UP_WITH_CODE: &str =
+    "mutation SignUp($name: String!, $email: String!, $password: String!, $referralCode: String) {
+  signUp(input: { name: $name, email: $email, password: $password, referralCode: $referralCode }) {
+    accessToken refreshToken user { id name email referralCode }
+  }
+}";
+const ALPHABET: &str = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+
+fn email_for(name: &str) -> String {
+    format!("{}.{}@example.se", name.to_lowercase(), Uuid::new_v4().simple())
+}
+
+async fn sign_up_raw(app: &TestApp, name: &str, email: &str, code: Option<&str>) -> Value {
+    let variables = json!({ "name": name, "email": email, "password": "correct horse battery", "referralCode": code });
+    app.gql(SIGN_UP_WITH_CODE, variables).await
+}
+
+/// Signs up a user who types `code` at sign-up.
+async fn recruit(app: &TestApp, name: &str, code: &str) -> TestUser {
+    let body = sign_up_raw(app, name, &email_for(name), Some(code)).await;
+    let payload = &data(&body)["signUp"];
+    TestUser {
+        id: payload["user"]["id"].as_str().unwrap().to_string(),
+        name: name.to_string(),
+        email: payload["user"]["email"].as_str().unwrap().to_string(),
+        password: "correct horse battery".to_string(),
+        access_token: payload["accessToken"].as_str().unwrap().to_string(),
+        refresh_token: payload["refreshToken"].as_str().unwrap().to_string(),
+    }
+}
+
+async fn code_of(app: &TestApp, user: &TestUser) -> String {
+    data(&app.gql_as(user, ME, json!({})).await)["me"]["referralCode"].as_str().unwrap().to_string()
+}
+
+async fn recruit_names(app: &TestApp, user: &TestUser) -> Vec<String> {
+    let body = app.gql_as(user, RECRUITS, json!({})).await;
+    data(&body)["me"]["recruits"].as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap().to_string()).collect()
+}
+
+fn walking(user: &TestUser, amount: i64, reference: &str) -> Movement {
+    Movement {
+        user_id: Uuid::parse_str(&user.id).unwrap(),
+        kind: EntryKind::Walking,
+        amount,
+        description: format!("{amount} km walked"),
+        reference: reference.to_string(),
+    }
+}
+
+/// Credits walking points the way the steps module does: in a transaction, through the points service.
+async fn walk(app: &TestApp, user: &TestUser, amount: i64, reference: &str) {
+    let ctx = &app.context;
+    let txn = ctx.db.begin().await.unwrap();
+    points::credit(&txn, &ctx.hooks, ctx.now(), walking(user, amount, reference)).await.unwrap();
+    txn.commit().await.unwrap();
+}
+
+/// Balance and the amounts of the REFERRAL_REWARD entries.
+async fn points_of(app: &TestApp, user: &TestUser) -> (i64, Vec<i64>) {
+    let body = app.gql_as(user, POINTS, json!({})).await;
+    let points = &data(&body)["me"]["points"];
+    let rewards = points["ledger"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["node"]["kind"] == "REFERRAL_REWARD")
+        .map(|e| e["node"]["amount"].as_i64().unwrap())
+        .collect();
+    (points["balance"].as_i64().unwrap(), rewards)
+}
+
+#[tokio::test]
+async fn every_user_gets_a_distinct_eight_character_unambiguous_code() {
+    let app = spawn_app().await;
+    let mut seen = HashSet::new();
+    for i in 0..8 {
+        let body = sign_up_raw(&app, "Anna", &email_for(&format!("anna{i}")), None).await;
+        let code = data(&body)["signUp"]["user"]["referralCode"].as_str().unwrap().to_string();
+        assert_eq!(code.len(), 8, "{code}");
+        assert!(code.chars().all(|c| ALPHABET.contains(c)), "{code}");
+        assert!(seen.insert(code));
+    }
+    // Many more through the service: the unique index and the retry keep them distinct.
+    let txn = app.context.db.begin().await.unwrap();
+    for _ in 0..2000 {
+        let code = cogo_referrals::service::create_code(&txn, Uuid::now_v7(), app.context.now()).await.unwrap();
+        assert!(code.len() == 8 && code.chars().all(|c| ALPHABET.contains(c)), "{code}");
+        assert!(seen.insert(code));
+    }
+    txn.rollback().await.unwrap();
+}
+
+#[tokio::test]
+async fn an_account_from_before_referral_codes_gets_one_when_it_asks() {
+    let app = spawn_app().await;
+    let anna = app.sign_up("Anna").await;
+    app.context.db.execute_unprepared("DELETE FROM referral_codes").await.unwrap();
+    let code = code_of(&app, &anna).await;
+    assert_eq!(code.len(), 8);
+    assert_eq!(code_of(&app, &anna).await, code, "created once, then kept");
+    recruit(&app, "Bertil", &code).await;
+    assert_eq!(recruit_names(&app, &anna).await, vec!["Bertil"]);
+}
+
+#[tokio::test]
+async fn a_code_is_accepted_in_any_case_with_spaces_around() {
+    let app = spawn_app().await;
+    let anna = app.sign_up("Anna").await;
+    let code = code_of(&app, &anna).await;
+    recruit(&app, "Bertil", &format!("  {} ", code.to_lowercase())).await;
+    assert_eq!(recruit_names(&app, &anna).await, vec!["Bertil"]);
+    assert_eq!(code_of(&app, &anna).await, code, "the code stays the same");
+}
+
+#[tokio::test]
+async fn an_unknown_code_is_bad_input_and_creates_no_account() {
+    let app = spawn_app().await;
+    let email = email_for("bertil");
+    for code in ["ZZZZZZZZ", "nope", "ABCD0000"] {
+        let body = sign_up_raw(&app, "Bertil", &email, Some(code)).await;
+        assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body}");
+        assert_eq!(body["errors"][0]["extensions"]["field"], "referralCode");
+    }
+    // Nothing was created: the same address signs up fine without a code.
+    let body = sign_up_raw(&app, "Bertil", &email, None).await;
+    assert_eq!(data(&body)["signUp"]["user"]["email"], email);
+}
+
+#[tokio::test]
+async fn no_one_can_use_their_own_code() {
+    let app = spawn_app().await;
+    let anna = app.sign_up("Anna").await;
+    let code = code_of(&app, &anna).await;
+    let txn = app.context.db.begin().await.unwrap();
+    let anna_id = Uuid::parse_str(&anna.id).unwrap();
+    let err =
+        cogo_referrals::service::link_recruit(&txn, anna_id, &code, app.context.now()).await.expect_err("refused");
+    assert_eq!(err.code().as_str(), "BAD_USER_INPUT");
+}
+
+#[tokio::test]
+async fn both_are_rewarded_after_the_fifth_walking_point_and_not_before() {
+    let app = spawn_app().await;
+    let anna = app.sign_up("Anna").await;
+    let bertil = recruit(&app, "Bertil", &code_of(&app, &anna).await).await;
+
+    walk(&app, &bertil, 4, "walk:1").await;
+    assert_eq!(points_of(&app, &anna).await, (0, vec![]));
+    assert_eq!(points_of(&app, &bertil).await, (4, vec![]));
+
+    walk(&app, &bertil, 1, "walk:2").await;
+    assert_eq!(points_of(&app, &anna).await, (50, vec![50]));
+    assert_eq!(points_of(&app, &bertil).await, (15, vec![10]));
+
+    // Once only: more walking rewards no one again.
+    walk(&app, &bertil, 7, "walk:3").await;
+    assert_eq!(points_of(&app, &anna).await, (50, vec![50]));
+    assert_eq!(points_of(&app, &bertil).await, (22, vec![10]));
+}
+
+#[tokio::test]
+async fn other_credits_do_not_qualify_a_recruit() {
+    let app = spawn_app().await;
+    let anna = app.sign_up("Anna").await;
+    let bertil = recruit(&app, "Bertil", &code_of(&app, &anna).await).await;
+    let ctx = &app.context;
+    let txn = ctx.db.begin().await.unwrap();
+    let adjustment = Movement { kind: EntryKind::Adjustment, ..walking(&bertil, 100, "adjustment:1") };
+    points::credit(&txn, &ctx.hooks, ctx.now(), adjustment).await.unwrap();
+    txn.commit().await.unwrap();
+    assert_eq!(points_of(&app, &anna).await, (0, vec![]));
+}
+
+#[tokio::test]
+async fn a_recruit_credited_twice_at_once_is_rewarded_once() {
+    let app = spawn_app().await;
+    let anna = app.sign_up("Anna").await;
+    let bertil = recruit(&app, "Bertil", &code_of(&app, &anna).await).await;
+    walk(&app, &bertil, 3, "walk:0").await;
+
+    // Two syncs in parallel, each enough on its own to qualify.
+    let syncs = (1..=2).map(|i| {
+        let (app, bertil) = (&app, &bertil);
+        async move { walk(app, bertil, 5, &format!("walk:{i}")).await }
+    });
+    futures::future::join_all(syncs).await;
+
+    assert_eq!(points_of(&app, &anna).await, (50, vec![50]));
+    assert_eq!(points_of(&app, &bertil).await, (3 + 5 + 5 + 10, vec![10]));
+}
+
+#[tokio::test]
+async fn rewards_stop_at_the_monthly_cap_but_recruits_are_still_listed() {
+    let app = spawn_app_with(|settings| settings.referral_rewards.monthly_cap = 2).await;
+    let anna = app.sign_up("Anna").await;
+    let code = code_of(&app, &anna).await;
+    let mut recruits = Vec::new();
+    for name in ["Bertil", "Cecilia", "David"] {
+        let recruit = recruit(&app, name, &code).await;
+        walk(&app, &recruit, 5, &format!("walk:{name}")).await;
+        recruits.push(recruit);
+    }
+    assert_eq!(points_of(&app, &anna).await, (100, vec![50, 50]));
+    assert_eq!(points_of(&app, &recruits[2]).await, (5, vec![]), "neither side is rewarded beyond the cap");
+    assert_eq!(recruit_names(&app, &anna).await, vec!["Bertil", "Cecilia", "David"]);
+
+    // A new calendar month: a new allowance. The skipped referral stays decided.
+    app.advance_clock(Duration::days(32));
+    let erik = recruit(&app, "Erik", &code).await;
+    walk(&app, &erik, 5, "walk:Erik").await;
+    walk(&app, &recruits[2], 5, "walk:David:again").await;
+    let (anna, david) = (app.log_in(&anna).await, app.log_in(&recruits[2]).await);
+    assert_eq!(points_of(&app, &anna).await, (150, vec![50, 50, 50]));
+    assert_eq!(points_of(&app, &david).await, (10, vec![]));
+}
+
+#[tokio::test]
+async fn recruits_qualifying_at_once_never_overshoot_the_cap() {
+    let app = spawn_app_with(|settings| settings.referral_rewards.monthly_cap = 1).await;
+    let anna = app.sign_up("Anna").await;
+    let code = code_of(&app, &anna).await;
+    let (bertil, cecilia) = (recruit(&app, "Bertil", &code).await, recruit(&app, "Cecilia", &code).await);
+
+    let (first, second) = (walk(&app, &bertil, 5, "walk:b"), walk(&app, &cecilia, 5, "walk:c"));
+    futures::future::join(first, second).await;
+
+    assert_eq!(points_of(&app, &anna).await, (50, vec![50]));
+    let recruit_rewards = points_of(&app, &bertil).await.1.len() + points_of(&app, &cecilia).await.1.len();
+    assert_eq!(recruit_rewards, 1);
+}
+
+#[tokio::test]
+async fn recruits_are_listed_by_name_only_oldest_first_and_only_to_their_recruiter() {
+    let app = spawn_app().await;
+    let anna = app.sign_up("Anna").await;
+    let fredrik = app.sign_up("Fredrik").await;
+    let anna_code = code_of(&app, &anna).await;
+    let bertil = recruit(&app, "Bertil", &anna_code).await;
+    app.advance_clock(Duration::seconds(5));
+    recruit(&app, "Cecilia", &anna_code).await;
+    recruit(&app, "Gustav", &code_of(&app, &fredrik).await).await;
+
+    let body = app.gql_as(&anna, RECRUITS, json!({})).await;
+    let listed = data(&body)["me"]["recruits"].as_array().unwrap().clone();
+    assert_eq!(listed.len(), 2);
+    for (entry, name) in listed.iter().zip(["Bertil", "Cecilia"]) {
+        let keys: HashSet<&str> = entry.as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(keys, HashSet::from(["name", "joinedAt"]));
+        assert_eq!(entry["name"], name);
+    }
+    // The type offers nothing more than a name and a date.
+    let body = app.gql_as(&anna, "{ __type(name: \"Recruit\") { fields { name } } }", json!({})).await;
+    let fields: HashSet<&str> =
+        data(&body)["__type"]["fields"].as_array().unwrap().iter().map(|f| f["name"].as_str().unwrap()).collect();
+    assert_eq!(fields, HashSet::from(["name", "joinedAt"]));
+
+    assert_eq!(recruit_names(&app, &fredrik).await, vec!["Gustav"]);
+    assert!(recruit_names(&app, &bertil).await.is_empty());
+}
+
+#[tokio::test]
+async fn signed_out_me_is_unauthenticated() {
+    let app = spawn_app().await;
+    assert_eq!(error_code(&app.gql(ME, json!({})).await), "UNAUTHENTICATED");
+}
+
+#[tokio::test]
+async fn an_erased_recruit_vanishes_from_the_list() {
+    let app = spawn_app().await;
+    let anna = app.sign_up("Anna").await;
+    let code = code_of(&app, &anna).await;
+    let bertil = recruit(&app, "Bertil", &code).await;
+    recruit(&app, "Cecilia", &code).await;
+
+    let txn = app.context.db.begin().await.unwrap();
+    app.context.hooks.erase_user_data(&txn, Uuid::parse_str(&bertil.id).unwrap()).await.unwrap();
+    txn.commit().await.unwrap();
+
+    assert_eq!(recruit_names(&app, &anna).await, vec!["Cecilia"]);
+}
+
+#[tokio::test]
+async fn the_export_holds_the_code_the_referral_and_the_recruits_but_not_the_recruiter() {
+    let app = spawn_app().await;
+    let anna = app.sign_up("Anna Recruiter").await;
+    let bertil = recruit(&app, "Bertil", &code_of(&app, &anna).await).await;
+    recruit(&app, "Cecilia", &code_of(&app, &bertil).await).await;
+
+    let txn = app.context.db.begin().await.unwrap();
+    let export = app.context.hooks.export_user_data(&txn, Uuid::parse_str(&bertil.id).unwrap()).await.unwrap();
+    txn.rollback().await.unwrap();
+
+    let part = &export["referrals"];
+    assert_eq!(part["referralCode"], code_of(&app, &bertil).await);
+    assert_eq!(part["referred"], true);
+    assert!(part["joinedAt"].is_string());
+    assert_eq!(part["recruits"][0]["name"], "Cecilia");
+    assert!(!part.to_string().contains("Anna") && !part.to_string().contains(&anna.id), "{part}");
+}
