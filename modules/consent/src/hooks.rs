@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 use cogo_entities::consent::{consent_record, consent_state, policy_acceptance};
-use cogo_kernel::{AppError, DomainEvent, ModuleHooks};
+use cogo_kernel::{AppError, DomainEvent, Hooks, ModuleHooks};
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -22,7 +22,7 @@ impl ModuleHooks for ConsentHooks {
 
     /// Sign-up accepts the policy in force and records the contract basis of the account — and nothing else:
     /// no optional consent is granted by default (privacy by default, art. 25(2)).
-    async fn on_event(&self, txn: &DatabaseTransaction, event: &DomainEvent) -> Result<(), AppError> {
+    async fn on_event(&self, txn: &DatabaseTransaction, _hooks: &Hooks, event: &DomainEvent) -> Result<(), AppError> {
         if let DomainEvent::UserSignedUp { user_id, at, .. } = event {
             let current = policy::current_policy(txn).await?.version;
             policy::record_acceptance(txn, *user_id, current, *at).await?;

@@ -30,8 +30,9 @@ pub trait ModuleHooks: Send + Sync + 'static {
     /// The module's name; also the key of its part of a data export.
     fn module(&self) -> &'static str;
 
-    /// Reacts to a domain event inside the publishing transaction.
-    async fn on_event(&self, _txn: &DatabaseTransaction, _event: &DomainEvent) -> Result<(), AppError> {
+    /// Reacts to a domain event inside the publishing transaction. `hooks` is the whole registry, so a reaction
+    /// that causes further events (a reward credit) publishes them to every module in turn.
+    async fn on_event(&self, _txn: &DatabaseTransaction, _hooks: &Hooks, _event: &DomainEvent) -> Result<(), AppError> {
         Ok(())
     }
 
@@ -63,7 +64,7 @@ impl Hooks {
 
     pub async fn publish(&self, txn: &DatabaseTransaction, event: &DomainEvent) -> Result<(), AppError> {
         for module in &self.modules {
-            module.on_event(txn, event).await?;
+            module.on_event(txn, self, event).await?;
         }
         Ok(())
     }

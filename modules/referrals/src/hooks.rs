@@ -1,8 +1,6 @@
 //! How the referrals module plugs in: it reacts to sign-up (code, link to the recruiter) and to walking credits
 //! (rewards) through the kernel's hooks, and takes part in data export and erasure.
 
-use std::sync::{Arc, OnceLock, Weak};
-
 use async_trait::async_trait;
 use cogo_entities::referrals::{referral, referral_code};
 use cogo_kernel::{AppError, DomainEvent, Hooks, ModuleHooks};
@@ -14,24 +12,8 @@ use uuid::Uuid;
 use crate::config::ReferralRewards;
 use crate::service;
 
-/// The gateway's hooks, which the reward credits are published through (so other modules see them). Set when the
-/// module is registered on the schema; weak, because those hooks hold these.
-#[derive(Default)]
-pub struct HooksHandle(OnceLock<Weak<Hooks>>);
-
-impl HooksHandle {
-    pub fn attach(&self, hooks: &Arc<Hooks>) {
-        let _ = self.0.set(Arc::downgrade(hooks));
-    }
-
-    fn get(&self) -> Result<Arc<Hooks>, AppError> {
-        self.0.get().and_then(Weak::upgrade).ok_or_else(|| AppError::internal("referrals module is not registered"))
-    }
-}
-
 pub struct ReferralsHooks {
     pub rewards: ReferralRewards,
-    pub hooks: Arc<HooksHandle>,
 }
 
 #[async_trait]
@@ -40,7 +22,7 @@ impl ModuleHooks for ReferralsHooks {
         "referrals"
     }
 
-    async fn on_event(&self, txn: &DatabaseTransaction, event: &DomainEvent) -> Result<(), AppError> {
+    async fn on_event(&self, txn: &DatabaseTransaction, hooks: &Hooks, event: &DomainEvent) -> Result<(), AppError> {
         match event {
             DomainEvent::UserSignedUp { user_id, referral_code, at } => {
                 service::create_code(txn, *user_id, *at).await?;
@@ -51,8 +33,7 @@ impl ModuleHooks for ReferralsHooks {
             }
             // Only walking qualifies; the reward credits themselves (REFERRAL_REWARD) come back here and are ignored.
             DomainEvent::PointsCredited { user_id, kind, at, .. } if *kind == EntryKind::Walking.as_str() => {
-                let hooks = self.hooks.get()?;
-                service::reward_if_qualified(txn, &hooks, &self.rewards, *user_id, *at).await?;
+                service::reward_if_qualified(txn, hooks, &self.rewards, *user_id, *at).await?;
                 Ok(())
             }
             _ => Ok(()),

@@ -12,8 +12,7 @@ pub mod service;
 
 use std::sync::Arc;
 
-use async_graphql::SchemaBuilder;
-use cogo_kernel::{AppContext, Module, ModuleHooks};
+use cogo_kernel::{Module, ModuleHooks};
 
 pub use config::ReferralRewards;
 pub use graphql::ReferralsOfMe;
@@ -21,12 +20,11 @@ pub use graphql::ReferralsOfMe;
 /// The referrals module as the gateway composes it.
 pub struct ReferralsModule {
     rewards: ReferralRewards,
-    hooks: Arc<hooks::HooksHandle>,
 }
 
 impl ReferralsModule {
     pub fn new(rewards: ReferralRewards) -> Self {
-        Self { rewards, hooks: Arc::default() }
+        Self { rewards }
     }
 }
 
@@ -36,12 +34,6 @@ impl Module for ReferralsModule {
     }
 
     fn hooks(&self) -> Option<Arc<dyn ModuleHooks>> {
-        Some(Arc::new(hooks::ReferralsHooks { rewards: self.rewards, hooks: self.hooks.clone() }))
-    }
-
-    fn register<Q, M, S>(&self, builder: SchemaBuilder<Q, M, S>, app: &AppContext) -> SchemaBuilder<Q, M, S> {
-        // Reward credits are published through the same hooks as every other credit.
-        self.hooks.attach(&app.hooks);
-        builder
+        Some(Arc::new(hooks::ReferralsHooks { rewards: self.rewards }))
     }
 }

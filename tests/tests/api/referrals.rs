@@ -315,3 +315,31 @@ async fn the_export_holds_the_code_the_referral_and_the_recruits_but_not_the_rec
     assert_eq!(part["recruits"][0]["name"], "Cecilia");
     assert!(!part.to_string().contains("Anna") && !part.to_string().contains(&anna.id), "{part}");
 }
+
+#[tokio::test]
+async fn a_recruit_who_walks_five_km_in_the_app_rewards_both_in_their_points_history() {
+    let app = spawn_app().await;
+    let anna = app.sign_up("Anna").await;
+    let bertil = recruit(&app, "Bertil", &code_of(&app, &anna).await).await;
+    let consent = "mutation { setConsent(purpose: \"health_data\", granted: true) { granted } }";
+    data(&app.gql_as(&bertil, consent, json!({})).await);
+    let end = chrono::Utc::now() - Duration::hours(2);
+    let sync =
+        "mutation SyncSteps($samples: [StepSampleInput!]!) { syncSteps(samples: $samples) { pointsAwarded balance } }";
+    let walk = |id: &str, from: chrono::DateTime<chrono::Utc>, metres: f64| {
+        json!({ "externalId": id, "startAt": from.to_rfc3339(), "endAt": (from + Duration::hours(1)).to_rfc3339(),
+                "steps": 6000, "distanceMeters": metres, "source": "iPhone" })
+    };
+
+    // 4.9 km: four walking points, no reward yet.
+    let first = app.gql_as(&bertil, sync, json!({ "samples": [walk("w1", end - Duration::hours(3), 4900.0)] })).await;
+    assert_eq!(data(&first)["syncSteps"]["pointsAwarded"], 4);
+    assert_eq!(points_of(&app, &anna).await, (0, vec![]));
+
+    // The fifth kilometre qualifies Bertil: 10 for him, 50 for Anna, in the same sync.
+    let second = app.gql_as(&bertil, sync, json!({ "samples": [walk("w2", end - Duration::hours(1), 200.0)] })).await;
+    assert_eq!(data(&second)["syncSteps"]["pointsAwarded"], 1);
+    assert_eq!(data(&second)["syncSteps"]["balance"], 15);
+    assert_eq!(points_of(&app, &bertil).await, (15, vec![10]));
+    assert_eq!(points_of(&app, &anna).await, (50, vec![50]));
+}
