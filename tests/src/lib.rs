@@ -56,6 +56,11 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
 async fn fresh_database() -> String {
     match std::env::var("COGO_TEST_DATABASE_URL").ok().filter(|v| !v.is_empty()) {
         Some(server) => {
+            // Connection options (e.g. `?host=/var/run/postgresql` for the Unix socket) apply to every database.
+            let (server, options) = match server.split_once('?') {
+                Some((server, options)) => (server.to_string(), format!("?{options}")),
+                None => (server, String::new()),
+            };
             let server = server.trim_end_matches('/');
             let (base, admin_db) = match server.rsplit_once('/') {
                 Some((base, db)) if base.contains("://") && base.len() > "postgres://".len() && !db.contains('@') => {
@@ -64,10 +69,11 @@ async fn fresh_database() -> String {
                 _ => (server.to_string(), "postgres".to_string()),
             };
             let name = format!("cogo_test_{}", Uuid::new_v4().simple());
-            let admin = Database::connect(format!("{base}/{admin_db}")).await.expect("PostgreSQL is reachable");
+            let admin =
+                Database::connect(format!("{base}/{admin_db}{options}")).await.expect("PostgreSQL is reachable");
             admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("test database is created");
             admin.close().await.ok();
-            format!("{base}/{name}")
+            format!("{base}/{name}{options}")
         }
         None => {
             let path = std::env::temp_dir().join(format!("cogo-test-{}.db", Uuid::new_v4().simple()));

@@ -65,16 +65,18 @@ pub async fn sync_steps(app: &AppContext, actor: &Actor, samples: Vec<SampleInpu
             Err(reason) => outcome.rejected.push(Rejection { external_id: sample.external_id, reason }),
         }
     }
-    let known = known_external_ids(&txn, user_id, &plausible).await?;
+    // A sample repeated inside the batch is a duplicate of its first copy.
     let mut seen = HashSet::new();
-    let (fresh, repeated): (Vec<_>, Vec<_>) =
-        plausible.into_iter().partition(|s| !known.contains(&s.external_id) && seen.insert(s.external_id.clone()));
-    outcome.duplicates = repeated.len();
-    outcome.accepted = fresh.len();
-    store_samples(&txn, user_id, &fresh, now).await?;
+    let (unique, repeated): (Vec<_>, Vec<_>) = plausible.into_iter().partition(|s| seen.insert(s.external_id.clone()));
+    // The unique index on (user, externalId) recognises samples sent before: they are skipped, not stored twice,
+    // even when two syncs of the same batch race.
+    let stored = store_new_samples(&txn, user_id, &unique, now).await?;
+    outcome.accepted = stored;
+    outcome.duplicates = repeated.len() + (unique.len() - stored);
 
-    // Hand-typed samples are kept but never credited.
-    let days: BTreeSet<NaiveDate> = fresh
+    // Recomputing a day is idempotent, so the days of duplicates may be recomputed too. Hand-typed samples are kept
+    // but never credited.
+    let days: BTreeSet<NaiveDate> = unique
         .iter()
         .filter(|s| !s.was_user_entered)
         .flat_map(|s| OverlapPolicy::days_of(s.start_at, s.end_at))
@@ -132,29 +134,14 @@ async fn lock_totals(
     step_total::Entity::find_by_id(user_id).one(txn).await?.ok_or_else(|| AppError::internal("step totals row missing"))
 }
 
-async fn known_external_ids(
-    txn: &DatabaseTransaction,
-    user_id: Uuid,
-    samples: &[SampleInput],
-) -> Result<HashSet<String>, AppError> {
-    let mut known = HashSet::new();
-    for chunk in samples.chunks(CHUNK) {
-        let rows = step_sample::Entity::find()
-            .filter(step_sample::Column::UserId.eq(user_id))
-            .filter(step_sample::Column::ExternalId.is_in(chunk.iter().map(|s| s.external_id.clone())))
-            .all(txn)
-            .await?;
-        known.extend(rows.into_iter().map(|r| r.external_id));
-    }
-    Ok(known)
-}
-
-async fn store_samples(
+/// Inserts the samples not stored before and returns how many were new.
+async fn store_new_samples(
     txn: &DatabaseTransaction,
     user_id: Uuid,
     samples: &[SampleInput],
     now: DateTime<Utc>,
-) -> Result<(), AppError> {
+) -> Result<usize, AppError> {
+    let mut stored = 0;
     for chunk in samples.chunks(CHUNK) {
         let rows = chunk.iter().map(|s| step_sample::ActiveModel {
             id: Set(Uuid::now_v7()),
@@ -168,9 +155,16 @@ async fn store_samples(
             was_user_entered: Set(s.was_user_entered),
             synced_at: Set(now),
         });
-        step_sample::Entity::insert_many(rows).exec(txn).await?;
+        stored += step_sample::Entity::insert_many(rows)
+            .on_conflict(
+                OnConflict::columns([step_sample::Column::UserId, step_sample::Column::ExternalId])
+                    .do_nothing()
+                    .to_owned(),
+            )
+            .exec_without_returning(txn)
+            .await? as usize;
     }
-    Ok(())
+    Ok(stored)
 }
 
 /// Recomputes the walked distance of every touched day from all its samples and returns the newly credited
@@ -186,6 +180,8 @@ async fn recompute_days(
     let reports: Vec<Report> = step_sample::Entity::find()
         .filter(step_sample::Column::UserId.eq(user_id))
         .filter(step_sample::Column::WasUserEntered.eq(false))
+        // No sample spans more than a day, so nothing starting earlier can reach the window: this bounds the scan.
+        .filter(step_sample::Column::StartAt.gte(window_start - QualifiedMovement::MAX_SPAN))
         .filter(step_sample::Column::StartAt.lt(window_end))
         .filter(step_sample::Column::EndAt.gt(window_start))
         .all(txn)
