@@ -14,6 +14,7 @@ pub mod hooks;
 pub mod me;
 pub mod module;
 pub mod pagination;
+pub mod short_code;
 
 pub use actor::{Actor, Role};
 pub use app::AppContext;

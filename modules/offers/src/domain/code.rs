@@ -1,4 +1,4 @@
-use rand::Rng;
+use cogo_kernel::short_code::{UNAMBIGUOUS_ALPHABET, normalise_code, random_code};
 
 /// The code a customer shows at the till: 10 characters from an alphabet without look-alikes (no 0/O, 1/I/L),
 /// drawn from the operating system's CSPRNG-seeded generator — 31^10 ≈ 8·10^14 codes, so guessing one is hopeless.
@@ -7,20 +7,15 @@ pub struct RedemptionCode(String);
 
 impl RedemptionCode {
     pub const LEN: usize = 10;
-    pub const ALPHABET: &'static [u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+    pub const ALPHABET: &'static [u8] = UNAMBIGUOUS_ALPHABET;
 
     pub fn generate() -> Self {
-        let mut rng = rand::rng();
-        let code =
-            (0..Self::LEN).map(|_| char::from(Self::ALPHABET[rng.random_range(0..Self::ALPHABET.len())])).collect();
-        Self(code)
+        Self(random_code(Self::LEN))
     }
 
     /// A code as typed at the till: case-insensitive, surrounding spaces ignored. `None` if it cannot be a code.
     pub fn normalise(typed: &str) -> Option<Self> {
-        let code = typed.trim().to_ascii_uppercase();
-        let valid = code.len() == Self::LEN && code.bytes().all(|b| Self::ALPHABET.contains(&b));
-        valid.then_some(Self(code))
+        normalise_code(typed, Self::LEN).map(Self)
     }
 
     pub fn as_str(&self) -> &str {

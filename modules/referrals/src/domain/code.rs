@@ -1,9 +1,9 @@
 //! `ReferralCode`: every user's code for inviting friends (policy §4.11).
 
-use rand::{Rng, RngCore};
+use cogo_kernel::short_code::{UNAMBIGUOUS_ALPHABET, normalise_code, random_code};
 
 /// Characters of a code: no `0`/`O`, `1`/`I`/`L`, so a code read aloud or off a screen is typed right.
-pub const ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+pub const ALPHABET: &[u8] = UNAMBIGUOUS_ALPHABET;
 
 /// Length of a code: 31^8 ≈ 8.5 × 10^11 codes, so guessing one is hopeless and collisions are rare.
 pub const LENGTH: usize = 8;
@@ -13,17 +13,14 @@ pub const LENGTH: usize = 8;
 pub struct ReferralCode(String);
 
 impl ReferralCode {
-    /// A fresh random code. `rng` must be a CSPRNG (the thread RNG is): codes must not be predictable.
-    pub fn generate(rng: &mut impl RngCore) -> Self {
-        let code = (0..LENGTH).map(|_| char::from(ALPHABET[rng.random_range(0..ALPHABET.len())])).collect();
-        Self(code)
+    /// A fresh random code from the CSPRNG: codes must not be predictable.
+    pub fn generate() -> Self {
+        Self(random_code(LENGTH))
     }
 
     /// What a user typed, normalised (trimmed, upper-case); `None` when it cannot be any code.
     pub fn parse(input: &str) -> Option<Self> {
-        let code = input.trim().to_ascii_uppercase();
-        let well_formed = code.len() == LENGTH && code.bytes().all(|b| ALPHABET.contains(&b));
-        well_formed.then_some(Self(code))
+        normalise_code(input, LENGTH).map(Self)
     }
 
     pub fn as_str(&self) -> &str {
@@ -41,9 +38,8 @@ mod tests {
 
     #[test]
     fn generated_codes_are_eight_unambiguous_characters() {
-        let mut rng = rand::rng();
         for _ in 0..1000 {
-            let code = ReferralCode::generate(&mut rng);
+            let code = ReferralCode::generate();
             assert_eq!(code.as_str().len(), LENGTH);
             assert!(code.as_str().chars().all(|c| !"0O1IL".contains(c)), "{code:?}");
             assert_eq!(ReferralCode::parse(code.as_str()), Some(code));

@@ -16,7 +16,7 @@ const MAX_ATTEMPTS: usize = 5;
 /// Gives the user a fresh, unique code (the unique index decides; a collision draws again).
 pub async fn create_code(db: &impl ConnectionTrait, user_id: Uuid, now: DateTime<Utc>) -> Result<String, AppError> {
     for _ in 0..MAX_ATTEMPTS {
-        let code = ReferralCode::generate(&mut rand::rng()).into_inner();
+        let code = ReferralCode::generate().into_inner();
         let inserted = referral_code::Entity::insert(referral_code::ActiveModel {
             user_id: Set(user_id),
             code: Set(code.clone()),
