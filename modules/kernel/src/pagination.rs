@@ -7,6 +7,8 @@ use async_graphql::connection::{Connection, Edge};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select};
+
 use crate::error::AppError;
 
 pub const DEFAULT_PAGE_SIZE: u64 = 20;
@@ -86,6 +88,26 @@ pub fn parse_time_id_key(key: &str) -> Result<(chrono::DateTime<chrono::Utc>, uu
     let at = chrono::DateTime::parse_from_rfc3339(at).map_err(|_| bad())?.with_timezone(&chrono::Utc);
     let id = uuid::Uuid::parse_str(id).map_err(|_| bad())?;
     Ok((at, id))
+}
+
+/// One page of `query`, newest first by (`time`, `id`), starting after the page's `time|id` cursor. The owner
+/// filter belongs in `query`, so a list never loads rows it then throws away.
+pub async fn newest_first_page<E>(
+    db: &impl ConnectionTrait,
+    mut query: Select<E>,
+    time: E::Column,
+    id: E::Column,
+    page: &PageRequest,
+) -> Result<Vec<E::Model>, AppError>
+where
+    E: EntityTrait,
+{
+    if let Some(key) = &page.after {
+        let (at, after_id) = parse_time_id_key(key)?;
+        query =
+            query.filter(Condition::any().add(time.lt(at)).add(Condition::all().add(time.eq(at)).add(id.lt(after_id))));
+    }
+    Ok(query.order_by_desc(time).order_by_desc(id).limit(page.fetch_limit()).all(db).await?)
 }
 
 #[cfg(test)]

@@ -1,10 +1,10 @@
 use async_graphql::{Context, Object, connection::Connection};
 use cogo_entities::consent::consent_record;
 use cogo_kernel::{
-    AppContext, AppError,
-    pagination::{PageRequest, connection_from, parse_time_id_key, time_id_key},
+    AppContext,
+    pagination::{PageRequest, connection_from, newest_first_page, time_id_key},
 };
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use crate::graphql::types::{Consent, ConsentRecord};
@@ -37,20 +37,10 @@ impl ConsentOfMe {
         after: Option<String>,
     ) -> async_graphql::Result<Connection<String, ConsentRecord>> {
         let page = PageRequest::parse(first, after)?;
-        let mut query = consent_record::Entity::find().filter(consent_record::Column::UserId.eq(self.user_id));
-        if let Some(key) = &page.after {
-            let (at, id) = parse_time_id_key(key)?;
-            query = query.filter(Condition::any().add(consent_record::Column::RecordedAt.lt(at)).add(
-                Condition::all().add(consent_record::Column::RecordedAt.eq(at)).add(consent_record::Column::Id.lt(id)),
-            ));
-        }
-        let rows = query
-            .order_by_desc(consent_record::Column::RecordedAt)
-            .order_by_desc(consent_record::Column::Id)
-            .limit(page.fetch_limit())
-            .all(&AppContext::of(ctx)?.db)
-            .await
-            .map_err(AppError::from)?;
+        let query = consent_record::Entity::find().filter(consent_record::Column::UserId.eq(self.user_id));
+        let db = &AppContext::of(ctx)?.db;
+        let rows =
+            newest_first_page(db, query, consent_record::Column::RecordedAt, consent_record::Column::Id, &page).await?;
         Ok(connection_from(&page, rows, |r| time_id_key(&r.recorded_at, &r.id), ConsentRecord::from))
     }
 

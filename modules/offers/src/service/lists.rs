@@ -5,9 +5,9 @@ use chrono::{DateTime, Utc};
 use cogo_entities::offers::{offer, redemption};
 use cogo_kernel::{
     AppError,
-    pagination::{PageRequest, parse_time_id_key},
+    pagination::{PageRequest, newest_first_page},
 };
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, Select};
 use uuid::Uuid;
 
 use crate::domain::OfferStatus;
@@ -59,38 +59,16 @@ pub async fn user_redemptions(
 
 async fn offer_page(
     db: &impl ConnectionTrait,
-    mut query: Select<offer::Entity>,
+    query: Select<offer::Entity>,
     page: &PageRequest,
 ) -> Result<Vec<offer::Model>, AppError> {
-    if let Some(key) = &page.after {
-        query = query.filter(before(offer::Column::CreatedAt, offer::Column::Id, key)?);
-    }
-    Ok(query
-        .order_by_desc(offer::Column::CreatedAt)
-        .order_by_desc(offer::Column::Id)
-        .limit(page.fetch_limit())
-        .all(db)
-        .await?)
+    newest_first_page(db, query, offer::Column::CreatedAt, offer::Column::Id, page).await
 }
 
 async fn redemption_page(
     db: &impl ConnectionTrait,
-    mut query: Select<redemption::Entity>,
+    query: Select<redemption::Entity>,
     page: &PageRequest,
 ) -> Result<Vec<redemption::Model>, AppError> {
-    if let Some(key) = &page.after {
-        query = query.filter(before(redemption::Column::UnlockedAt, redemption::Column::Id, key)?);
-    }
-    Ok(query
-        .order_by_desc(redemption::Column::UnlockedAt)
-        .order_by_desc(redemption::Column::Id)
-        .limit(page.fetch_limit())
-        .all(db)
-        .await?)
-}
-
-/// Rows after the cursor in newest-first order: `(at, id) < (cursor at, cursor id)`.
-fn before(at_col: impl ColumnTrait + Copy, id_col: impl ColumnTrait, key: &str) -> Result<Condition, AppError> {
-    let (at, id) = parse_time_id_key(key)?;
-    Ok(Condition::any().add(at_col.lt(at)).add(Condition::all().add(at_col.eq(at)).add(id_col.lt(id))))
+    newest_first_page(db, query, redemption::Column::UnlockedAt, redemption::Column::Id, page).await
 }

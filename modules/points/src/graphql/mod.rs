@@ -4,10 +4,10 @@ use async_graphql::{Context, ID, Object, SimpleObject, connection::Connection};
 use chrono::{DateTime, Utc};
 use cogo_entities::points::ledger_entry;
 use cogo_kernel::{
-    AppContext, AppError,
-    pagination::{PageRequest, connection_from, parse_time_id_key, time_id_key},
+    AppContext,
+    pagination::{PageRequest, connection_from, newest_first_page, time_id_key},
 };
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use crate::{kind::EntryKind, service};
@@ -56,20 +56,10 @@ impl Points {
         after: Option<String>,
     ) -> async_graphql::Result<Connection<String, LedgerEntry>> {
         let page = PageRequest::parse(first, after)?;
-        let mut query = ledger_entry::Entity::find().filter(ledger_entry::Column::UserId.eq(self.user_id));
-        if let Some(key) = &page.after {
-            let (at, id) = parse_time_id_key(key)?;
-            query = query.filter(Condition::any().add(ledger_entry::Column::CreatedAt.lt(at)).add(
-                Condition::all().add(ledger_entry::Column::CreatedAt.eq(at)).add(ledger_entry::Column::Id.lt(id)),
-            ));
-        }
-        let rows = query
-            .order_by_desc(ledger_entry::Column::CreatedAt)
-            .order_by_desc(ledger_entry::Column::Id)
-            .limit(page.fetch_limit())
-            .all(&AppContext::of(ctx)?.db)
-            .await
-            .map_err(AppError::from)?;
+        let query = ledger_entry::Entity::find().filter(ledger_entry::Column::UserId.eq(self.user_id));
+        let db = &AppContext::of(ctx)?.db;
+        let rows =
+            newest_first_page(db, query, ledger_entry::Column::CreatedAt, ledger_entry::Column::Id, &page).await?;
         Ok(connection_from(&page, rows, |row| time_id_key(&row.created_at, &row.id), LedgerEntry::from))
     }
 }
