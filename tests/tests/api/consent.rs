@@ -200,3 +200,28 @@ async fn accepting_needs_a_session() {
     let app = spawn_app().await;
     assert_eq!(error_code(&app.gql(ACCEPT, json!({ "version": 1 })).await), "UNAUTHENTICATED");
 }
+
+#[tokio::test]
+async fn a_send_out_reaches_exactly_those_the_purpose_allows() {
+    let app = spawn_app().await;
+    let anna = app.sign_up("Anna").await;
+    let bertil = app.sign_up("Bertil").await;
+    let cecilia = app.sign_up("Cecilia").await;
+    data(&app.gql_as(&bertil, SET_CONSENT, json!({ "purpose": "marketing", "granted": false })).await);
+    data(&app.gql_as(&cecilia, SET_CONSENT, json!({ "purpose": "analytics", "granted": true })).await);
+    let id = |u: &cogo_tests::TestUser| uuid::Uuid::parse_str(&u.id).unwrap();
+    let db = &app.context.db;
+
+    let mut marketing = cogo_consent::service::all_users_allowed(db, "marketing").await.unwrap();
+    marketing.sort();
+    let mut expected = vec![id(&anna), id(&cecilia)];
+    expected.sort();
+    assert_eq!(marketing, expected, "everyone but the objector");
+
+    let analytics = cogo_consent::service::all_users_allowed(db, "analytics").await.unwrap();
+    assert_eq!(analytics, vec![id(&cecilia)], "only who consented");
+
+    // A withdrawal counts for the very next question.
+    data(&app.gql_as(&cecilia, SET_CONSENT, json!({ "purpose": "analytics", "granted": false })).await);
+    assert!(cogo_consent::service::all_users_allowed(db, "analytics").await.unwrap().is_empty());
+}

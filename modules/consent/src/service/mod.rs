@@ -5,5 +5,5 @@ pub mod permission;
 pub mod policy;
 
 pub use choices::{ConsentState, current_choices, record_choice, set_consent};
-pub use permission::{ensure_allowed, is_allowed, users_allowed};
+pub use permission::{all_users_allowed, ensure_allowed, is_allowed, users_allowed};
 pub use policy::{accept_policy, current_policy, pending_policy_version, publish_policy};

@@ -24,7 +24,13 @@ pub async fn ensure_allowed(
     if is_allowed(db, user_id, purpose_key).await? { Ok(()) } else { Err(AppError::ConsentRequired(purpose_key)) }
 }
 
-/// Every user for whom the purpose is allowed, among `candidates` (e.g. all open accounts for a send-out).
+/// Every open account for which the purpose is allowed now, e.g. the audience of a marketing send-out.
+pub async fn all_users_allowed(db: &impl ConnectionTrait, purpose_key: &str) -> Result<Vec<Uuid>, AppError> {
+    let open_accounts = cogo_users::service::open_account_ids(db).await?;
+    users_allowed(db, purpose_key, &open_accounts).await
+}
+
+/// Every user for whom the purpose is allowed, among `candidates`.
 /// For a consent purpose that is those who granted it; for legitimate interest those who did not object.
 pub async fn users_allowed(
     db: &impl ConnectionTrait,

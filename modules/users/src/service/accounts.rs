@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use cogo_entities::users::{session, user};
 use cogo_kernel::{Actor, AppContext, AppError, DomainEvent};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait,
-    sea_query::Expr,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
+    TransactionTrait, sea_query::Expr,
 };
 use uuid::Uuid;
 
@@ -90,6 +90,17 @@ pub async fn names_of(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<HashMap
         .all(db)
         .await?;
     Ok(users.into_iter().map(|u| (u.id, u.name)).collect())
+}
+
+/// Ids of every open account, for a send-out that then asks each module's rules (e.g. consent) who it may reach.
+pub async fn open_account_ids(db: &impl ConnectionTrait) -> Result<Vec<Uuid>, AppError> {
+    Ok(user::Entity::find()
+        .select_only()
+        .column(user::Column::Id)
+        .filter(user::Column::ClosedAt.is_null())
+        .into_tuple()
+        .all(db)
+        .await?)
 }
 
 /// Rectification (§6.1): the user changes their own name and/or e-mail. Absent fields stay as they are.

@@ -6,7 +6,8 @@ pub mod sessions;
 pub mod throttle;
 
 pub use accounts::{
-    SignUp, change_password, find_active_by_email, find_active_user, names_of, sign_up, update_profile,
+    SignUp, change_password, find_active_by_email, find_active_user, names_of, open_account_ids, sign_up,
+    update_profile,
 };
 pub use roles::{grant_role, roles_of};
 pub use sessions::{IssuedSession, authenticate, log_in, log_out, refresh_session};
