@@ -307,3 +307,35 @@ async fn many_parallel_sign_ups_for_one_email_create_one_account() {
         assert_eq!(error_code(body), "CONFLICT");
     }
 }
+
+#[tokio::test]
+async fn a_burst_of_parallel_guesses_gets_no_more_than_five_tries() {
+    let app = spawn_app().await;
+    let anna = app.sign_up("Anna").await;
+    let guesses =
+        (0..20).map(|i| app.gql(LOG_IN, json!({ "email": anna.email, "password": format!("guess number {i}") })));
+    let results = futures::future::join_all(guesses).await;
+    let tried = results.iter().filter(|b| error_code(b) == "UNAUTHENTICATED").count();
+    let refused = results.iter().filter(|b| error_code(b) == "RATE_LIMITED").count();
+    assert!(tried <= 5, "{tried} passwords were checked");
+    assert_eq!(tried + refused, 20);
+    let body = app.gql(LOG_IN, json!({ "email": anna.email, "password": anna.password })).await;
+    assert_eq!(error_code(&body), "RATE_LIMITED");
+}
+
+#[tokio::test]
+async fn wrong_current_passwords_count_towards_the_lock_out() {
+    let app = spawn_app().await;
+    let anna = app.sign_up("Anna").await;
+    for _ in 0..5 {
+        let body = app
+            .gql_as(&anna, CHANGE_PASSWORD, json!({ "current": "a wrong guess", "new": "a brand new password" }))
+            .await;
+        assert_eq!(error_code(&body), "BAD_USER_INPUT");
+    }
+    let body =
+        app.gql_as(&anna, CHANGE_PASSWORD, json!({ "current": anna.password, "new": "a brand new password" })).await;
+    assert_eq!(error_code(&body), "RATE_LIMITED");
+    let log_in = app.gql(LOG_IN, json!({ "email": anna.email, "password": anna.password })).await;
+    assert_eq!(error_code(&log_in), "RATE_LIMITED");
+}

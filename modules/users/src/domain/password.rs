@@ -26,6 +26,7 @@ impl NewPassword {
 
     /// Hashes with Argon2id (default parameters, random salt) off the async runtime.
     pub async fn hash(self) -> Result<PasswordHash, AppError> {
+        let _permit = HASHING.acquire().await.map_err(AppError::internal)?;
         let phc = tokio::task::spawn_blocking(move || {
             Argon2::default().hash_password(self.0.as_bytes()).map(|hash| hash.to_string())
         })
@@ -46,6 +47,10 @@ impl std::fmt::Debug for NewPassword {
 #[derive(Debug, Clone)]
 pub struct PasswordHash(pub String);
 
+/// Argon2id takes ~19 MiB and tens of milliseconds per run: at most this many run at once, so a burst of log-ins
+/// queues instead of exhausting memory.
+static HASHING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(4);
+
 /// A hash of a random password nobody knows, made once per process. Verifying against it when the e-mail is
 /// unknown makes a wrong e-mail cost as much time as a wrong password, so timing does not reveal who has an account.
 static DECOY_HASH: LazyLock<String> = LazyLock::new(|| {
@@ -59,6 +64,7 @@ impl PasswordHash {
         let known = stored.is_some();
         let phc = stored.map_or_else(|| DECOY_HASH.clone(), |hash| hash.0.clone());
         let candidate = candidate.to_string();
+        let _permit = HASHING.acquire().await.map_err(AppError::internal)?;
         let matches = tokio::task::spawn_blocking(move || {
             Argon2::default().verify_password(candidate.as_bytes(), phc.as_str()).is_ok()
         })

@@ -80,7 +80,8 @@ impl<M: MeObject> UsersMutation<M> {
         current_password: String,
         new_password: String,
     ) -> async_graphql::Result<bool> {
-        service::change_password(AppContext::of(ctx)?, actor_from(ctx)?, &current_password, &new_password).await?;
+        let (app, config) = (AppContext::of(ctx)?, ctx.data::<Arc<UsersConfig>>()?);
+        service::change_password(app, config, actor_from(ctx)?, &current_password, &new_password).await?;
         Ok(true)
     }
 }

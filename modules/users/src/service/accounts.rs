@@ -13,6 +13,7 @@ use uuid::Uuid;
 use crate::config::UsersConfig;
 use crate::domain::{Email, NewPassword, PasswordHash, PersonName};
 use crate::service::sessions::{IssuedSession, start_session};
+use crate::service::throttle;
 
 /// What a new user gives: full name and e-mail, nothing more (data minimisation, §4.2–4.3), and a password.
 #[derive(Debug)]
@@ -129,14 +130,25 @@ pub async fn update_profile(
     Ok(updated)
 }
 
-/// Changes the password after checking the current one, and signs out every other session.
+/// Changes the password after checking the current one, and signs out every other session. Wrong current
+/// passwords count towards the log-in throttle: a stolen access token must not become a password oracle.
 #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
-pub async fn change_password(app: &AppContext, actor: &Actor, current: &str, new: &str) -> Result<(), AppError> {
+pub async fn change_password(
+    app: &AppContext,
+    config: &UsersConfig,
+    actor: &Actor,
+    current: &str,
+    new: &str,
+) -> Result<(), AppError> {
     let account = find_active_user(&app.db, actor.user_id).await?;
+    let key = throttle::throttle_key(&config.token_secret, &account.email);
+    throttle::begin_attempt(&app.db, &key, app.now()).await?;
     let stored = PasswordHash(account.password_hash.clone());
     if !PasswordHash::verify(Some(&stored), current).await? {
+        throttle::fail_attempt(&app.db, &key, app.now()).await?;
         return Err(AppError::bad_input("currentPassword", "is not your current password"));
     }
+    throttle::reset(&app.db, &key).await?;
     let new_hash = NewPassword::parse("newPassword", new)?.hash().await?;
     let now = app.now();
     let txn = app.db.begin().await?;

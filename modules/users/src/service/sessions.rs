@@ -33,9 +33,9 @@ pub async fn log_in(
     password: &str,
 ) -> Result<IssuedSession, AppError> {
     let email = email.trim().to_lowercase();
-    let key = throttle::throttle_key(&email);
+    let key = throttle::throttle_key(&config.token_secret, &email);
     let now = app.now();
-    throttle::ensure_not_locked(&app.db, &key, now).await?;
+    throttle::begin_attempt(&app.db, &key, now).await?;
 
     let account = user::Entity::find()
         .filter(user::Column::Email.eq(email.as_str()))
@@ -46,7 +46,7 @@ pub async fn log_in(
     let stored = account.as_ref().map(|a| PasswordHash(a.password_hash.clone()));
     let verified = PasswordHash::verify(stored.as_ref(), password).await?;
     let Some(account) = account.filter(|_| verified) else {
-        throttle::record_failure(&app.db, &key, now).await?;
+        throttle::fail_attempt(&app.db, &key, now).await?;
         return Err(AppError::Unauthenticated(WRONG_CREDENTIALS));
     };
 
