@@ -40,10 +40,15 @@ pub type CogoSchema = Schema<Query, Mutation, EmptySubscription>;
 
 /// Deep enough for GraphiQL's introspection query, shallow enough to stop abusive nesting.
 const MAX_QUERY_DEPTH: usize = 16;
+/// Fields per request (every field counts one, aliases too): room for any client operation and GraphiQL's
+/// introspection, not for thousands of aliased copies of an expensive field.
+const MAX_QUERY_COMPLEXITY: usize = 1_000;
 
 /// The schema without data, for SDL export.
 pub fn schema_builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
-    Schema::build(Query::default(), Mutation::default(), EmptySubscription).limit_depth(MAX_QUERY_DEPTH)
+    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+        .limit_depth(MAX_QUERY_DEPTH)
+        .limit_complexity(MAX_QUERY_COMPLEXITY)
 }
 
 /// The schema with every module's loaders and data registered.

@@ -2,4 +2,5 @@
 
 pub mod graphql;
 pub mod health;
+pub mod nul_bytes;
 pub mod request_id;

@@ -3,10 +3,16 @@
 
 use std::sync::{Arc, Mutex};
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, SubsecRound, Utc};
 
 pub trait Clock: Send + Sync + 'static {
+    /// Now, to the microsecond: what both databases store and what page cursors carry, so a stored time always
+    /// equals the one it was written with.
     fn now(&self) -> DateTime<Utc>;
+}
+
+fn to_micros(at: DateTime<Utc>) -> DateTime<Utc> {
+    at.trunc_subsecs(6)
 }
 
 pub type SharedClock = Arc<dyn Clock>;
@@ -17,7 +23,7 @@ pub struct SystemClock;
 
 impl Clock for SystemClock {
     fn now(&self) -> DateTime<Utc> {
-        Utc::now()
+        to_micros(Utc::now())
     }
 }
 
@@ -41,6 +47,6 @@ impl ManualClock {
 impl Clock for ManualClock {
     fn now(&self) -> DateTime<Utc> {
         let offset = *self.offset.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        Utc::now() + offset
+        to_micros(Utc::now() + offset)
     }
 }

@@ -59,16 +59,52 @@ async fn every_response_carries_a_request_id() {
     assert!(response.headers().contains_key("x-request-id"));
 }
 
+/// GraphiQL's introspection query (graphql-js `getIntrospectionQuery`, with its nine levels of `ofType`).
+const INTROSPECTION: &str = "query IntrospectionQuery {
+  __schema {
+    queryType { name } mutationType { name } subscriptionType { name }
+    types { ...FullType }
+    directives { name description locations args { ...InputValue } }
+  }
+}
+fragment FullType on __Type {
+  kind name description
+  fields(includeDeprecated: true) { name description args { ...InputValue } type { ...TypeRef } isDeprecated deprecationReason }
+  inputFields { ...InputValue }
+  interfaces { ...TypeRef }
+  enumValues(includeDeprecated: true) { name description isDeprecated deprecationReason }
+  possibleTypes { ...TypeRef }
+}
+fragment InputValue on __InputValue { name description type { ...TypeRef } defaultValue }
+fragment TypeRef on __Type {
+  kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name
+  ofType { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } } } }
+}";
+
+#[tokio::test]
+async fn graphiql_introspection_fits_within_the_limits() {
+    let app = spawn_app().await;
+    let body = app.gql(INTROSPECTION, json!({})).await;
+    assert!(body.get("errors").is_none(), "{body}");
+    assert_eq!(body["data"]["__schema"]["queryType"]["name"], "Query");
+}
+
 #[tokio::test]
 async fn absurdly_deep_queries_are_refused() {
     let app = spawn_app().await;
-    let deep = format!(
-        "{{ {}__typename{} }}",
-        "__schema { types { fields { type { ofType { ".repeat(4),
-        " } } } } }".repeat(4)
-    );
+    let deep = format!("{{ __schema {{ queryType {{ {}name{} }} }} }}", "ofType { ".repeat(20), " }".repeat(20));
     let body = app.gql(&deep, json!({})).await;
-    assert!(body["errors"].is_array(), "expected a depth error: {body}");
+    let message = body["errors"][0]["message"].as_str().unwrap_or_default().to_lowercase();
+    assert!(message.contains("nested too deep"), "expected a depth error: {body}");
+}
+
+#[tokio::test]
+async fn thousands_of_aliased_fields_are_refused() {
+    let app = spawn_app().await;
+    let aliases: String = (0..2000).map(|i| format!("p{i}: privacyPolicy {{ version }} ")).collect();
+    let body = app.gql(&format!("{{ {aliases} }}"), json!({})).await;
+    let message = body["errors"][0]["message"].as_str().unwrap_or_default().to_lowercase();
+    assert!(message.contains("complex"), "expected a complexity error: {body}");
 }
 
 #[tokio::test]
@@ -76,4 +112,16 @@ async fn a_signed_out_caller_gets_unauthenticated() {
     let app = spawn_app().await;
     let body = app.gql("{ me { id } }", json!({})).await;
     assert_eq!(error_code(&body), "UNAUTHENTICATED");
+}
+
+#[tokio::test]
+async fn text_with_a_nul_byte_is_bad_input_not_an_internal_error() {
+    let app = spawn_app().await;
+    let log_in = "mutation LogIn($email: String!, $password: String!) { logIn(email: $email, password: $password) { accessToken } }";
+    let body = app.gql(log_in, json!({ "email": "anna\u{0}@example.se", "password": "whatever it is" })).await;
+    assert_eq!(error_code(&body), "BAD_USER_INPUT");
+    let nested = "mutation SyncSteps($samples: [StepSampleInput!]!) { syncSteps(samples: $samples) { accepted } }";
+    let samples = json!([{ "externalId": "hk\u{0}", "startAt": "2026-01-01T00:00:00Z", "endAt": "2026-01-01T00:10:00Z",
+        "steps": 10, "distanceMeters": 8.0, "source": "iPhone" }]);
+    assert_eq!(error_code(&app.gql(nested, json!({ "samples": samples })).await), "BAD_USER_INPUT");
 }

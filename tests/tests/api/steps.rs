@@ -119,6 +119,7 @@ async fn implausible_samples_are_rejected_each_with_its_reason() {
         (sample("speed", at(8, 0), at(9, 0), 14000, 20000.0, "iPhone"), "SPEED_TOO_HIGH"),
         (sample("stride", at(8, 0), at(9, 0), 1000, 3000.0, "iPhone"), "STRIDE_TOO_LONG"),
         (sample("", at(8, 0), at(9, 0), 1000, 800.0, "iPhone"), "INVALID_IDENTIFIER"),
+        (sample("old", at(8, 0) - Duration::days(6), at(9, 0) - Duration::days(6), 1000, 800.0, "iPhone"), "TOO_OLD"),
     ];
     let body = sync(&app, &anna, cases.iter().map(|(s, _)| s.clone()).collect()).await;
     let result = &data(&body)["syncSteps"];

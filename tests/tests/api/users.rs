@@ -188,7 +188,7 @@ async fn an_expired_access_token_is_refused_and_refresh_recovers() {
 async fn a_forged_or_garbled_token_is_refused() {
     let app = spawn_app().await;
     let anna = app.sign_up("Anna").await;
-    // Same header and claims, signature of another key: flip the last characters of the signature.
+    // A garbled signature: the last character changed (the token no longer decodes or no longer verifies).
     let mut forged = anna.access_token.clone();
     let tail = if forged.ends_with('A') { "B" } else { "A" };
     forged.truncate(forged.len() - 1);
@@ -197,6 +197,26 @@ async fn a_forged_or_garbled_token_is_refused() {
         let body = app.graphql(Some(token), ME, json!({})).await;
         assert_eq!(error_code(&body), "UNAUTHENTICATED", "{token}");
     }
+}
+
+/// A token whose claims were edited (here: `roles` made `ADMIN`) keeps its old signature, which no longer fits.
+#[tokio::test]
+async fn a_token_with_tampered_claims_is_refused() {
+    use base64::Engine;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let app = spawn_app().await;
+    let anna = app.sign_up("Anna").await;
+    let parts: Vec<&str> = anna.access_token.split('.').collect();
+    let mut claims: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(parts[1]).unwrap()).unwrap();
+    claims["roles"] = json!(["USER", "ADMIN"]);
+    let tampered = format!("{}.{}.{}", parts[0], URL_SAFE_NO_PAD.encode(claims.to_string()), parts[2]);
+    let body = app.graphql(Some(&tampered), "{ me { roles } }", json!({})).await;
+    assert_eq!(error_code(&body), "UNAUTHENTICATED");
+
+    // An unsigned token (`alg: none`) with the same claims is refused too.
+    let header = URL_SAFE_NO_PAD.encode(r#"{"alg":"none","typ":"JWT"}"#);
+    let unsigned = format!("{header}.{}.", URL_SAFE_NO_PAD.encode(claims.to_string()));
+    assert_eq!(error_code(&app.graphql(Some(&unsigned), ME, json!({})).await), "UNAUTHENTICATED");
 }
 
 #[tokio::test]

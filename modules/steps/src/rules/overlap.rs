@@ -6,7 +6,8 @@
 //! UTC midnight); on each piece the report with the highest distance rate wins, and the piece adds that report's
 //! distance and steps for its length to its day. Reports that do not overlap simply add up.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
@@ -33,6 +34,32 @@ impl Report {
     }
 }
 
+/// Orders reports by how fast they walked (distance, then steps): the larger report wins.
+struct ByRate<'a>(&'a Report);
+
+impl Ord for ByRate<'_> {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.0
+            .distance_rate()
+            .total_cmp(&other.0.distance_rate())
+            .then(self.0.step_rate().total_cmp(&other.0.step_rate()))
+    }
+}
+
+impl PartialOrd for ByRate<'_> {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for ByRate<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for ByRate<'_> {}
+
 /// Walking of one day after overlaps were counted once.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct DayWalk {
@@ -58,20 +85,21 @@ impl OverlapPolicy {
         let mut by_start: Vec<&Report> = reports.iter().collect();
         by_start.sort_by_key(|r| r.start);
         let mut next = 0;
-        let mut active: Vec<&Report> = Vec::new();
+        // The reports covering the current piece, the fastest on top. Ended reports are dropped lazily when they
+        // surface, so each report enters and leaves the heap once: O(n log n) however much they overlap.
+        let mut active: BinaryHeap<ByRate> = BinaryHeap::new();
         let cuts: Vec<DateTime<Utc>> = cuts.into_iter().collect();
         for window in cuts.windows(2) {
             let (from, to) = (window[0], window[1]);
             while next < by_start.len() && by_start[next].start <= from {
-                active.push(by_start[next]);
+                active.push(ByRate(by_start[next]));
                 next += 1;
             }
-            active.retain(|r| r.end > from);
+            while active.peek().is_some_and(|top| top.0.end <= from) {
+                active.pop();
+            }
             let Some(day) = walked.get_mut(&from.date_naive()) else { continue };
-            let winner = active.iter().filter(|r| r.start <= from && r.end >= to).max_by(|a, b| {
-                a.distance_rate().total_cmp(&b.distance_rate()).then(a.step_rate().total_cmp(&b.step_rate()))
-            });
-            if let Some(winner) = winner {
+            if let Some(ByRate(winner)) = active.peek() {
                 let millis = (to - from).num_milliseconds() as f64;
                 day.distance_mm += winner.distance_rate() * millis;
                 day.steps += winner.step_rate() * millis;
@@ -128,6 +156,14 @@ mod tests {
         // Phone 8:00–9:00 at 4 km/h, watch 8:30–9:30 at 6 km/h: 8:00–8:30 phone (2 km), 8:30–9:30 watch (6 km).
         let walk = one_day(&[report(at(8, 0), at(9, 0), 4000.0, 0.0), report(at(8, 30), at(9, 30), 6000.0, 0.0)]);
         assert!((walk.distance_mm - 8_000_000.0).abs() < 1.0, "{walk:?}");
+    }
+
+    #[test]
+    fn a_faster_report_inside_a_slower_one_wins_only_where_it_runs() {
+        // Phone 8:00–10:00 at 3 km/h; watch 8:30–9:00 at 6 km/h: 1.5 + 3 + 3 = 7.5 km... phone 8:00–8:30 (1.5 km),
+        // watch 8:30–9:00 (3 km), phone 9:00–10:00 (3 km).
+        let walk = one_day(&[report(at(8, 0), at(10, 0), 6000.0, 0.0), report(at(8, 30), at(9, 0), 3000.0, 0.0)]);
+        assert!((walk.distance_mm - 7_500_000.0).abs() < 1.0, "{walk:?}");
     }
 
     #[test]

@@ -15,6 +15,8 @@ pub enum RejectionReason {
     SpanTooLong,
     /// The sample starts (or ends) more than 5 minutes in the future.
     InTheFuture,
+    /// The sample starts more than 7 days ago: walking is credited when it is fresh, not backfilled without end.
+    TooOld,
     /// Negative (or not finite) steps or distance.
     NegativeValue,
     /// More than 250 steps per minute.
@@ -42,6 +44,9 @@ pub struct QualifiedMovement;
 impl QualifiedMovement {
     pub const MAX_SPAN: Duration = Duration::hours(24);
     pub const FUTURE_TOLERANCE: Duration = Duration::minutes(5);
+    /// How far back a sync may reach. Without a bound, one batch of 1,000 day-long samples on 1,000 past days
+    /// would credit 1,000 daily caps at once.
+    pub const MAX_AGE: Duration = Duration::days(7);
     pub const MAX_STEPS_PER_MINUTE: f64 = 250.0;
     pub const MAX_KM_PER_HOUR: f64 = 15.0;
     pub const MAX_METRES_PER_STEP: f64 = 2.5;
@@ -66,6 +71,9 @@ impl QualifiedMovement {
         let latest = now + Self::FUTURE_TOLERANCE;
         if sample.start_at > latest || sample.end_at > latest {
             return Err(RejectionReason::InTheFuture);
+        }
+        if sample.start_at < now - Self::MAX_AGE {
+            return Err(RejectionReason::TooOld);
         }
         if sample.steps < 0 || !sample.distance_meters.is_finite() || sample.distance_meters < 0.0 {
             return Err(RejectionReason::NegativeValue);
@@ -122,6 +130,10 @@ mod tests {
         let mut backwards = walk(10, 10, 5.0);
         std::mem::swap(&mut backwards.start_at, &mut backwards.end_at);
         assert_eq!(QualifiedMovement::check(&backwards, now), Err(RejectionReason::EndNotAfterStart));
+        let mut old = walk(10, 10, 5.0);
+        old.start_at = now - Duration::days(8);
+        old.end_at = old.start_at + Duration::minutes(10);
+        assert_eq!(QualifiedMovement::check(&old, now), Err(RejectionReason::TooOld));
         let mut future = walk(10, 10, 5.0);
         future.start_at = now + Duration::minutes(6);
         future.end_at = now + Duration::minutes(16);
