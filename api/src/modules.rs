@@ -1,9 +1,11 @@
-//! The list of modules. Adding a module means: a line in [`Modules`], its parts in `schema.rs`, nothing else.
+//! The list of modules. Adding a module means: a field in [`Modules`] (built in `new`, listed in `in_order` and
+//! `register_all`, all in this file) and its GraphQL parts in `schema.rs`; no other module changes.
 
 use std::sync::Arc;
 
+use async_graphql::SchemaBuilder;
 use cogo_consent::ConsentModule;
-use cogo_kernel::{Hooks, Module};
+use cogo_kernel::{AppContext, Hooks, Module};
 use cogo_offers::{OffersConfig, OffersModule};
 use cogo_points::PointsModule;
 use cogo_referrals::ReferralsModule;
@@ -33,17 +35,30 @@ impl Modules {
         }
     }
 
-    /// Every module's hooks, in dependency order (erasure runs in reverse).
+    /// Every module, in dependency order: hooks run in this order, erasure in reverse.
+    fn in_order(&self) -> Vec<&dyn ModuleHooksSource> {
+        vec![&self.users, &self.consent, &self.points, &self.steps, &self.offers, &self.referrals]
+    }
+
+    /// Every module's hooks (sign-up, points, export, erasure).
     pub fn hooks(&self) -> Arc<Hooks> {
         let mut hooks = Hooks::default();
-        let all: [&dyn ModuleHooksSource; 6] =
-            [&self.users, &self.consent, &self.points, &self.steps, &self.offers, &self.referrals];
-        for module in all {
+        for module in self.in_order() {
             if let Some(h) = module.module_hooks() {
                 hooks.register(h);
             }
         }
         Arc::new(hooks)
+    }
+
+    /// Every module's DataLoaders and context data on the schema.
+    pub fn register_all<Q, M, S>(&self, builder: SchemaBuilder<Q, M, S>, app: &AppContext) -> SchemaBuilder<Q, M, S> {
+        let builder = self.users.register(builder, app);
+        let builder = self.consent.register(builder, app);
+        let builder = self.points.register(builder, app);
+        let builder = self.steps.register(builder, app);
+        let builder = self.offers.register(builder, app);
+        self.referrals.register(builder, app)
     }
 }
 

@@ -2,7 +2,7 @@
 
 use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
 use cogo_consent::{ConsentMutation, ConsentOfMe, ConsentQuery};
-use cogo_kernel::{AppContext, MeObject, Module};
+use cogo_kernel::{AppContext, MeObject};
 use cogo_offers::{OffersMutation, OffersOfMe, OffersQuery};
 use cogo_points::PointsOfMe;
 use cogo_referrals::ReferralsOfMe;
@@ -53,14 +53,7 @@ pub fn schema_builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
 
 /// The schema with every module's loaders and data registered.
 pub fn build_schema(app: &AppContext, modules: &Modules) -> CogoSchema {
-    let builder = schema_builder().data(app.clone());
-    let builder = modules.users.register(builder, app);
-    let builder = modules.consent.register(builder, app);
-    let builder = modules.points.register(builder, app);
-    let builder = modules.steps.register(builder, app);
-    let builder = modules.offers.register(builder, app);
-    let builder = modules.referrals.register(builder, app);
-    builder.finish()
+    modules.register_all(schema_builder().data(app.clone()), app).finish()
 }
 
 /// The SDL that `schema.graphql` must equal.

@@ -5,6 +5,10 @@
 use async_graphql::OutputType;
 use uuid::Uuid;
 
+///
+/// Authorization: `Me` is built only for its owner — by `me` (behind `RequireAuth`, from the actor) and by the
+/// sign-up / log-in payloads (for the account that just proved itself) — so the parts' fields carry no guard of
+/// their own and must read nothing but their `user_id`'s data.
 pub trait MeObject: OutputType + Send + Sync + 'static {
     /// `Me` for this user. Only ever called with the signed-in actor's own id.
     fn for_user(user_id: Uuid) -> Self;

@@ -9,6 +9,7 @@ use crate::{legal_basis::LegalBasis, service::ConsentState};
 pub struct ConsentPurpose {
     /// Stable key, e.g. `health_data`; pass it to `setConsent`.
     pub key: String,
+    /// Why CoGo may process data for this purpose.
     pub legal_basis: LegalBasis,
     /// What the data is used for, in plain language.
     pub description: String,
@@ -28,6 +29,7 @@ impl From<purpose::Model> for ConsentPurpose {
 pub struct Consent {
     /// The purpose's key.
     pub purpose: String,
+    /// Why CoGo may process data for this purpose.
     pub legal_basis: LegalBasis,
     /// Whether processing for this purpose is allowed now.
     pub granted: bool,
@@ -52,11 +54,15 @@ impl From<ConsentState> for Consent {
 /// One grant, withdrawal or objection, as recorded.
 #[derive(SimpleObject)]
 pub struct ConsentRecord {
+    /// The purpose's key.
     pub purpose: String,
+    /// `true` for a grant, `false` for a withdrawal or objection.
     pub granted: bool,
+    /// The privacy-policy version in force at the time.
     pub policy_version: i32,
     /// Where you made the choice: `sign_up` or `app`.
     pub channel: String,
+    /// When you made the choice.
     pub recorded_at: DateTime<Utc>,
 }
 
@@ -75,7 +81,9 @@ impl From<consent_record::Model> for ConsentRecord {
 /// A version of CoGo's privacy policy.
 #[derive(SimpleObject)]
 pub struct PrivacyPolicyVersion {
+    /// 1, 2, 3, …: the newest is in force.
     pub version: i32,
+    /// When it was published.
     pub published_at: DateTime<Utc>,
     /// What changed since the previous version.
     pub summary_of_changes: String,

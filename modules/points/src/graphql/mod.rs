@@ -67,11 +67,15 @@ impl Points {
 /// One movement of points.
 #[derive(SimpleObject)]
 pub struct LedgerEntry {
+    /// The entry's id.
     pub id: ID,
     /// Positive for credits, negative for debits.
     pub amount: i64,
+    /// Why points moved.
     pub kind: EntryKind,
+    /// What it was for, in words.
     pub description: String,
+    /// When it was written.
     pub created_at: DateTime<Utc>,
 }
 

@@ -10,9 +10,13 @@ use crate::service::{SyncOutcome, days::StepDayView};
 pub struct StepSampleInput {
     /// HealthKit's id of the sample; re-sending it changes nothing.
     pub external_id: String,
+    /// When the sample's interval starts.
     pub start_at: DateTime<Utc>,
+    /// When it ends; at most 24 hours after the start.
     pub end_at: DateTime<Utc>,
+    /// Steps counted in the interval.
     pub steps: i32,
+    /// Distance walked in the interval, in metres.
     pub distance_meters: f64,
     /// The device, e.g. "iPhone", "Apple Watch".
     pub source: String,
@@ -37,7 +41,9 @@ impl From<StepSampleInput> for SampleInput {
 /// A sample that was not accepted, and why.
 #[derive(SimpleObject)]
 pub struct RejectedSample {
+    /// The sample's `externalId` as sent.
     pub external_id: String,
+    /// Why it does not count as qualified movement.
     pub reason: RejectionReason,
 }
 
@@ -78,6 +84,7 @@ impl From<SyncOutcome> for SyncStepsResult {
 /// Your walking on one day (UTC).
 #[derive(SimpleObject)]
 pub struct StepDay {
+    /// The day (UTC).
     pub date: Date,
     /// Steps, with overlapping device reports counted once.
     pub steps: i64,

@@ -100,6 +100,8 @@ pub struct SignUpInput {
 /// Rectification of your profile; absent fields stay as they are.
 #[derive(InputObject)]
 pub struct UpdateProfileInput {
+    /// A new full name, 1–100 characters.
     pub name: Option<String>,
+    /// A new e-mail address; you log in with it from now on.
     pub email: Option<String>,
 }
