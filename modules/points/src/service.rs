@@ -6,7 +6,7 @@ use cogo_entities::points::{balance, ledger_entry};
 use cogo_kernel::{AppError, DomainEvent, Hooks};
 use sea_orm::{
     ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, TransactionTrait,
     sea_query::{Expr, ExprTrait},
 };
 use uuid::Uuid;
@@ -115,6 +115,26 @@ pub async fn walking_points_of(db: &impl ConnectionTrait, user_id: Uuid) -> Resu
         .all(db)
         .await?;
     Ok(entries.iter().map(|entry| entry.amount).sum())
+}
+
+/// How many entries of `kind` whose reference starts with `reference_prefix` a user received in `[from, until)`.
+/// The ledger outlives what it paid for (e.g. an erased recruit), so counts that cap rewards come from here.
+pub async fn count_entries(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    kind: EntryKind,
+    reference_prefix: &str,
+    from: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> Result<u64, AppError> {
+    Ok(ledger_entry::Entity::find()
+        .filter(ledger_entry::Column::UserId.eq(user_id))
+        .filter(ledger_entry::Column::Kind.eq(kind.as_str()))
+        .filter(ledger_entry::Column::Reference.starts_with(reference_prefix))
+        .filter(ledger_entry::Column::CreatedAt.gte(from))
+        .filter(ledger_entry::Column::CreatedAt.lt(until))
+        .count(db)
+        .await?)
 }
 
 fn positive(movement: &Movement) -> Result<i64, AppError> {

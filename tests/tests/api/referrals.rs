@@ -343,3 +343,45 @@ async fn a_recruit_who_walks_five_km_in_the_app_rewards_both_in_their_points_his
     assert_eq!(points_of(&app, &bertil).await, (15, vec![10]));
     assert_eq!(points_of(&app, &anna).await, (50, vec![50]));
 }
+
+#[tokio::test]
+async fn erasing_rewarded_recruits_does_not_reset_the_monthly_cap() {
+    let app = spawn_app_with(|settings| settings.referral_rewards.monthly_cap = 2).await;
+    let anna = app.sign_up("Anna").await;
+    let code = code_of(&app, &anna).await;
+    for name in ["Fakeone", "Faketwo"] {
+        let fake = recruit(&app, name, &code).await;
+        walk(&app, &fake, 5, &format!("walk:{name}")).await;
+        let txn = app.context.db.begin().await.unwrap();
+        app.context.hooks.erase_user_data(&txn, Uuid::parse_str(&fake.id).unwrap()).await.unwrap();
+        txn.commit().await.unwrap();
+    }
+    let third = recruit(&app, "Fakethree", &code).await;
+    walk(&app, &third, 5, "walk:third").await;
+    assert_eq!(points_of(&app, &anna).await, (100, vec![50, 50]), "the cap still counts the erased recruits' rewards");
+}
+
+#[tokio::test]
+async fn a_recruit_syncing_twice_at_once_rewards_once() {
+    let app = spawn_app().await;
+    let anna = app.sign_up("Anna").await;
+    let bertil = recruit(&app, "Bertil", &code_of(&app, &anna).await).await;
+    data(
+        &app.gql_as(&bertil, "mutation { setConsent(purpose: \"health_data\", granted: true) { granted } }", json!({}))
+            .await,
+    );
+    let sync = "mutation SyncSteps($samples: [StepSampleInput!]!) { syncSteps(samples: $samples) { pointsAwarded } }";
+    let end = chrono::Utc::now() - Duration::hours(1);
+    // Two different batches of 6 km each, sent at the same moment: each alone would qualify Bertil.
+    let batches = (0..2).map(|i| {
+        let from = end - Duration::hours(2 * i + 2);
+        json!({ "samples": [{ "externalId": format!("walk-{i}"), "startAt": from.to_rfc3339(),
+            "endAt": (from + Duration::hours(1)).to_rfc3339(), "steps": 7000, "distanceMeters": 6000.0, "source": "iPhone" }] })
+    });
+    let results = futures::future::join_all(batches.map(|vars| app.gql_as(&bertil, sync, vars))).await;
+    for body in &results {
+        data(body);
+    }
+    assert_eq!(points_of(&app, &anna).await, (50, vec![50]));
+    assert_eq!(points_of(&app, &bertil).await, (22, vec![10]));
+}

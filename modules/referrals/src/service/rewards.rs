@@ -27,6 +27,9 @@ pub enum RewardOutcome {
     Skipped(&'static str),
 }
 
+/// Ledger reference of a recruiter's reward, followed by the recruit's id.
+const RECRUITER_REFERENCE_PREFIX: &str = "referral-reward:recruiter:";
+
 /// The recruiter already had the month's allowance of rewarded referrals.
 pub const SKIPPED_MONTHLY_CAP: &str = "MONTHLY_CAP";
 /// The recruiter's account is closed.
@@ -69,7 +72,7 @@ pub async fn reward_if_qualified(
         kind: EntryKind::ReferralReward,
         amount: rule.recruiter_points,
         description: "Referral reward: a friend you invited has started walking".into(),
-        reference: format!("referral-reward:recruiter:{recruit_id}"),
+        reference: format!("{RECRUITER_REFERENCE_PREFIX}{recruit_id}"),
     };
     let recruit_reward = Movement {
         user_id: recruit_id,
@@ -108,12 +111,24 @@ async fn decide(
         return Ok(Decision::Skip(SKIPPED_RECRUITER_CLOSED));
     }
     let (month_start, month_end) = MonthlyRewardCap::month_of(now);
-    let rewarded_this_month = referral::Entity::find()
+    let rewarded_rows = referral::Entity::find()
         .filter(referral::Column::RecruiterId.eq(recruiter_id))
         .filter(referral::Column::RewardedAt.gte(month_start))
         .filter(referral::Column::RewardedAt.lt(month_end))
         .count(txn)
         .await?;
+    // A recruit who erased their account takes their referral row along, but the recruiter's reward stays in the
+    // ledger: counting the ledger too means creating and erasing fake recruits never resets the cap.
+    let rewards_paid = points::count_entries(
+        txn,
+        recruiter_id,
+        EntryKind::ReferralReward,
+        RECRUITER_REFERENCE_PREFIX,
+        month_start,
+        month_end,
+    )
+    .await?;
+    let rewarded_this_month = rewarded_rows.max(rewards_paid);
     Ok(if cap.allows(rewarded_this_month) { Decision::Reward } else { Decision::Skip(SKIPPED_MONTHLY_CAP) })
 }
 
