@@ -9,6 +9,7 @@ mod m20261123_000003_points;
 mod m20261123_000004_steps;
 mod m20261123_000005_offers;
 mod m20261123_000006_referrals;
+mod m20261123_000007_processing_restriction;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000004_steps::Migration),
             Box::new(m20261123_000005_offers::Migration),
             Box::new(m20261123_000006_referrals::Migration),
+            Box::new(m20261123_000007_processing_restriction::Migration),
         ]
     }
 }

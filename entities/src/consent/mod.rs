@@ -4,4 +4,5 @@ pub mod consent_record;
 pub mod consent_state;
 pub mod policy_acceptance;
 pub mod policy_version;
+pub mod processing_restriction;
 pub mod purpose;

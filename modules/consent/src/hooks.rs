@@ -1,7 +1,7 @@
 //! The consent module reacts to sign-up and takes part in data export and erasure.
 
 use async_trait::async_trait;
-use cogo_entities::consent::{consent_record, consent_state, policy_acceptance};
+use cogo_entities::consent::{consent_record, consent_state, policy_acceptance, processing_restriction};
 use cogo_kernel::{AppError, DomainEvent, Hooks, ModuleHooks};
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::{Value, json};
@@ -42,7 +42,9 @@ impl ModuleHooks for ConsentHooks {
             .order_by_asc(policy_acceptance::Column::Version)
             .all(txn)
             .await?;
+        let restricted = crate::service::is_restricted(txn, user_id).await?;
         Ok(Some(json!({
+            "processingRestricted": restricted,
             "consentHistory": records.iter().map(|r| json!({
                 "purpose": r.purpose_key, "granted": r.granted, "policyVersion": r.policy_version,
                 "channel": r.channel, "recordedAt": r.recorded_at,
@@ -60,6 +62,7 @@ impl ModuleHooks for ConsentHooks {
             .filter(policy_acceptance::Column::UserId.eq(user_id))
             .exec(txn)
             .await?;
+        processing_restriction::Entity::delete_by_id(user_id).exec(txn).await?;
         Ok(())
     }
 }

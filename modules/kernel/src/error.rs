@@ -18,6 +18,7 @@ pub enum ErrorCode {
     BadUserInput,
     Conflict,
     ConsentRequired,
+    ProcessingRestricted,
     InsufficientPoints,
     RateLimited,
     Internal,
@@ -32,6 +33,7 @@ impl ErrorCode {
             ErrorCode::BadUserInput => "BAD_USER_INPUT",
             ErrorCode::Conflict => "CONFLICT",
             ErrorCode::ConsentRequired => "CONSENT_REQUIRED",
+            ErrorCode::ProcessingRestricted => "PROCESSING_RESTRICTED",
             ErrorCode::InsufficientPoints => "INSUFFICIENT_POINTS",
             ErrorCode::RateLimited => "RATE_LIMITED",
             ErrorCode::Internal => "INTERNAL",
@@ -53,6 +55,8 @@ pub enum AppError {
     Conflict(String),
     /// The processing needs a consent the user has not given (or has withdrawn); names the purpose.
     ConsentRequired(&'static str),
+    /// The user restricted the processing of their data (art. 18); lift the restriction first.
+    ProcessingRestricted,
     /// A debit larger than the balance.
     InsufficientPoints { balance: i64, required: i64 },
     /// Too many attempts; try again after the given number of seconds.
@@ -78,6 +82,7 @@ impl AppError {
             AppError::BadUserInput { .. } => ErrorCode::BadUserInput,
             AppError::Conflict(_) => ErrorCode::Conflict,
             AppError::ConsentRequired(_) => ErrorCode::ConsentRequired,
+            AppError::ProcessingRestricted => ErrorCode::ProcessingRestricted,
             AppError::InsufficientPoints { .. } => ErrorCode::InsufficientPoints,
             AppError::RateLimited { .. } => ErrorCode::RateLimited,
             AppError::Internal(_) => ErrorCode::Internal,
@@ -94,6 +99,9 @@ impl AppError {
             AppError::Conflict(message) => message.clone(),
             AppError::ConsentRequired(purpose) => {
                 format!("this needs your consent for the purpose '{purpose}'")
+            }
+            AppError::ProcessingRestricted => {
+                "you have restricted the processing of your data; lift the restriction to do this".into()
             }
             AppError::InsufficientPoints { balance, required } => {
                 format!("not enough points: {required} needed, {balance} available")
@@ -182,6 +190,7 @@ mod tests {
         assert_eq!(code_of(AppError::bad_input("email", "invalid")), "BAD_USER_INPUT");
         assert_eq!(code_of(AppError::Conflict("taken".into())), "CONFLICT");
         assert_eq!(code_of(AppError::ConsentRequired("health_data")), "CONSENT_REQUIRED");
+        assert_eq!(code_of(AppError::ProcessingRestricted), "PROCESSING_RESTRICTED");
         assert_eq!(code_of(AppError::InsufficientPoints { balance: 1, required: 2 }), "INSUFFICIENT_POINTS");
         assert_eq!(code_of(AppError::RateLimited { retry_after_seconds: 9 }), "RATE_LIMITED");
         assert_eq!(code_of(AppError::internal("boom")), "INTERNAL");

@@ -225,3 +225,43 @@ async fn a_send_out_reaches_exactly_those_the_purpose_allows() {
     data(&app.gql_as(&cecilia, SET_CONSENT, json!({ "purpose": "analytics", "granted": false })).await);
     assert!(cogo_consent::service::all_users_allowed(db, "analytics").await.unwrap().is_empty());
 }
+
+const RESTRICT: &str =
+    "mutation RestrictProcessing($restricted: Boolean!) { restrictProcessing(restricted: $restricted) }";
+
+#[tokio::test]
+async fn restricting_processing_stops_step_sync_and_send_outs_until_lifted() {
+    let app = spawn_app().await;
+    let anna = app.sign_up("Anna").await;
+    data(&app.gql_as(&anna, SET_CONSENT, json!({ "purpose": "health_data", "granted": true })).await);
+    let restricted = "{ me { processingRestricted } }";
+    assert_eq!(data(&app.gql_as(&anna, restricted, json!({})).await)["me"]["processingRestricted"], false);
+
+    assert_eq!(data(&app.gql_as(&anna, RESTRICT, json!({ "restricted": true })).await)["restrictProcessing"], true);
+    assert_eq!(data(&app.gql_as(&anna, restricted, json!({})).await)["me"]["processingRestricted"], true);
+    let end = chrono::Utc::now() - chrono::Duration::hours(1);
+    let samples = json!([{ "externalId": "hk-1", "startAt": (end - chrono::Duration::hours(1)).to_rfc3339(),
+        "endAt": end.to_rfc3339(), "steps": 5000, "distanceMeters": 4000.0, "source": "iPhone" }]);
+    let sync =
+        "mutation SyncSteps($samples: [StepSampleInput!]!) { syncSteps(samples: $samples) { accepted pointsAwarded } }";
+    assert_eq!(
+        error_code(&app.gql_as(&anna, sync, json!({ "samples": samples.clone() })).await),
+        "PROCESSING_RESTRICTED"
+    );
+    let anna_id = uuid::Uuid::parse_str(&anna.id).unwrap();
+    assert!(!cogo_consent::service::all_users_allowed(&app.context.db, "marketing").await.unwrap().contains(&anna_id));
+
+    data(&app.gql_as(&anna, RESTRICT, json!({ "restricted": false })).await);
+    // Nothing was stored while restricted: the same sample is new now.
+    let body = app.gql_as(&anna, sync, json!({ "samples": samples })).await;
+    assert_eq!(data(&body)["syncSteps"]["accepted"], 1);
+    assert_eq!(data(&body)["syncSteps"]["pointsAwarded"], 4);
+    assert!(cogo_consent::service::all_users_allowed(&app.context.db, "marketing").await.unwrap().contains(&anna_id));
+}
+
+#[tokio::test]
+async fn restricting_needs_a_session() {
+    let app = spawn_app().await;
+    assert_eq!(error_code(&app.gql(RESTRICT, json!({ "restricted": true })).await), "UNAUTHENTICATED");
+    assert_eq!(error_code(&app.gql("{ me { processingRestricted } }", json!({})).await), "UNAUTHENTICATED");
+}

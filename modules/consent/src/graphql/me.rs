@@ -44,6 +44,11 @@ impl ConsentOfMe {
         Ok(connection_from(&page, rows, |r| time_id_key(&r.recorded_at, &r.id), ConsentRecord::from))
     }
 
+    /// Whether you have restricted the processing of your data (see `restrictProcessing`).
+    async fn processing_restricted(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
+        Ok(service::is_restricted(&AppContext::of(ctx)?.db, self.user_id).await?)
+    }
+
     /// The privacy-policy version you still need to accept, or null when you have accepted the one in force.
     async fn pending_policy_version(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<i32>> {
         Ok(service::pending_policy_version(&AppContext::of(ctx)?.db, self.user_id).await?)

@@ -17,6 +17,13 @@ impl ConsentMutation {
         Ok(state.into())
     }
 
+    /// Restricts the processing of your data (GDPR art. 18), or lifts the restriction: while restricted your data
+    /// is kept but not processed (no step sync, no send-outs). Returns the new state.
+    #[graphql(guard = "RequireAuth")]
+    async fn restrict_processing(&self, ctx: &Context<'_>, restricted: bool) -> async_graphql::Result<bool> {
+        Ok(service::set_restricted(AppContext::of(ctx)?, actor_from(ctx)?, restricted).await?)
+    }
+
     /// Accepts the privacy policy in force (pass its version).
     #[graphql(guard = "RequireAuth")]
     async fn accept_privacy_policy(&self, ctx: &Context<'_>, version: i32) -> async_graphql::Result<bool> {

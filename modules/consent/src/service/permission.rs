@@ -7,20 +7,27 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelec
 use uuid::Uuid;
 
 use crate::legal_basis::LegalBasis;
+use crate::service::restriction;
 
-/// Whether `purpose` may be processed for the user now.
+/// Whether `purpose` may be processed for the user now: never while they restrict processing, else as their
+/// choice (or the basis' default) says.
 pub async fn is_allowed(db: &impl ConnectionTrait, user_id: Uuid, purpose_key: &str) -> Result<bool, AppError> {
     let basis = basis_of(db, purpose_key).await?;
+    if restriction::is_restricted(db, user_id).await? {
+        return Ok(false);
+    }
     let state = consent_state::Entity::find_by_id((user_id, purpose_key.to_string())).one(db).await?;
     Ok(state.map_or(basis.allowed_by_default(), |s| s.granted))
 }
 
-/// `CONSENT_REQUIRED` unless the purpose is allowed for the user now.
+/// `PROCESSING_RESTRICTED` while the user restricts processing, else `CONSENT_REQUIRED` unless the purpose is
+/// allowed for the user now.
 pub async fn ensure_allowed(
     db: &impl ConnectionTrait,
     user_id: Uuid,
     purpose_key: &'static str,
 ) -> Result<(), AppError> {
+    restriction::ensure_unrestricted(db, user_id).await?;
     if is_allowed(db, user_id, purpose_key).await? { Ok(()) } else { Err(AppError::ConsentRequired(purpose_key)) }
 }
 
@@ -47,9 +54,12 @@ pub async fn users_allowed(
         .all(db)
         .await?;
     let decided: std::collections::HashMap<Uuid, bool> = decided.into_iter().collect();
+    let restricted: std::collections::HashSet<Uuid> =
+        restriction::restricted_among(db, candidates).await?.into_iter().collect();
     Ok(candidates
         .iter()
         .copied()
+        .filter(|user| !restricted.contains(user))
         .filter(|user| decided.get(user).copied().unwrap_or(basis.allowed_by_default()))
         .collect())
 }
