@@ -3,7 +3,10 @@
 
 use chrono::{DateTime, Utc};
 use cogo_entities::points::{balance, ledger_entry};
-use cogo_kernel::{AppError, DomainEvent, Hooks};
+use cogo_kernel::{
+    AppError, DomainEvent, Hooks,
+    pagination::{PageRequest, newest_first_page},
+};
 use sea_orm::{
     ActiveValue::Set,
     ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, TransactionTrait,
@@ -115,6 +118,16 @@ pub async fn walking_points_of(db: &impl ConnectionTrait, user_id: Uuid) -> Resu
         .all(db)
         .await?;
     Ok(entries.iter().map(|entry| entry.amount).sum())
+}
+
+/// One page of a user's ledger, newest first.
+pub async fn ledger_page(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    page: &PageRequest,
+) -> Result<Vec<ledger_entry::Model>, AppError> {
+    let query = ledger_entry::Entity::find().filter(ledger_entry::Column::UserId.eq(user_id));
+    newest_first_page(db, query, ledger_entry::Column::CreatedAt, ledger_entry::Column::Id, page).await
 }
 
 /// How many entries of `kind` whose reference starts with `reference_prefix` a user received in `[from, until)`.

@@ -1,10 +1,8 @@
 use async_graphql::{Context, Object, connection::Connection};
-use cogo_entities::consent::consent_record;
 use cogo_kernel::{
     AppContext,
-    pagination::{PageRequest, connection_from, newest_first_page, time_id_key},
+    pagination::{PageRequest, connection_from, time_id_key},
 };
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use crate::graphql::types::{Consent, ConsentRecord};
@@ -37,10 +35,7 @@ impl ConsentOfMe {
         after: Option<String>,
     ) -> async_graphql::Result<Connection<String, ConsentRecord>> {
         let page = PageRequest::parse(first, after)?;
-        let query = consent_record::Entity::find().filter(consent_record::Column::UserId.eq(self.user_id));
-        let db = &AppContext::of(ctx)?.db;
-        let rows =
-            newest_first_page(db, query, consent_record::Column::RecordedAt, consent_record::Column::Id, &page).await?;
+        let rows = service::history_page(&AppContext::of(ctx)?.db, self.user_id, &page).await?;
         Ok(connection_from(&page, rows, |r| time_id_key(&r.recorded_at, &r.id), ConsentRecord::from))
     }
 

@@ -1,7 +1,5 @@
 use async_graphql::{Context, Object};
-use cogo_entities::consent::purpose;
 use cogo_kernel::{AppContext, AppError};
-use sea_orm::{EntityTrait, QueryOrder};
 
 use crate::graphql::types::{ConsentPurpose, PrivacyPolicyVersion};
 use crate::service::policy;
@@ -14,9 +12,7 @@ pub struct ConsentQuery;
 impl ConsentQuery {
     /// Every purpose CoGo processes personal data for, with its legal basis. Public.
     async fn consent_purposes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ConsentPurpose>> {
-        let db = &AppContext::of(ctx)?.db;
-        let rows =
-            purpose::Entity::find().order_by_asc(purpose::Column::Position).all(db).await.map_err(AppError::from)?;
+        let rows = crate::service::purposes(&AppContext::of(ctx)?.db).await?;
         Ok(rows.into_iter().map(ConsentPurpose::from).collect())
     }
 

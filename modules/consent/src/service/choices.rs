@@ -2,7 +2,10 @@
 
 use chrono::{DateTime, Utc};
 use cogo_entities::consent::{consent_record, consent_state, purpose};
-use cogo_kernel::{Actor, AppContext, AppError};
+use cogo_kernel::{
+    Actor, AppContext, AppError,
+    pagination::{PageRequest, newest_first_page},
+};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
     sea_query::OnConflict,
@@ -96,9 +99,24 @@ pub async fn record_choice(
     })
 }
 
+/// One page of the user's consent history, newest first.
+pub async fn history_page(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    page: &PageRequest,
+) -> Result<Vec<consent_record::Model>, AppError> {
+    let query = consent_record::Entity::find().filter(consent_record::Column::UserId.eq(user_id));
+    newest_first_page(db, query, consent_record::Column::RecordedAt, consent_record::Column::Id, page).await
+}
+
+/// Every purpose, in the order they are shown.
+pub async fn purposes(db: &impl ConnectionTrait) -> Result<Vec<purpose::Model>, AppError> {
+    Ok(purpose::Entity::find().order_by_asc(purpose::Column::Position).all(db).await?)
+}
+
 /// The user's current choice for every purpose, in the purposes' order.
 pub async fn current_choices(db: &impl ConnectionTrait, user_id: Uuid) -> Result<Vec<ConsentState>, AppError> {
-    let purposes = purpose::Entity::find().order_by_asc(purpose::Column::Position).all(db).await?;
+    let purposes = purposes(db).await?;
     let states = consent_state::Entity::find().filter(consent_state::Column::UserId.eq(user_id)).all(db).await?;
     purposes
         .into_iter()

@@ -5,9 +5,8 @@ use chrono::{DateTime, Utc};
 use cogo_entities::points::ledger_entry;
 use cogo_kernel::{
     AppContext,
-    pagination::{PageRequest, connection_from, newest_first_page, time_id_key},
+    pagination::{PageRequest, connection_from, time_id_key},
 };
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use crate::{kind::EntryKind, service};
@@ -56,10 +55,7 @@ impl Points {
         after: Option<String>,
     ) -> async_graphql::Result<Connection<String, LedgerEntry>> {
         let page = PageRequest::parse(first, after)?;
-        let query = ledger_entry::Entity::find().filter(ledger_entry::Column::UserId.eq(self.user_id));
-        let db = &AppContext::of(ctx)?.db;
-        let rows =
-            newest_first_page(db, query, ledger_entry::Column::CreatedAt, ledger_entry::Column::Id, &page).await?;
+        let rows = service::ledger_page(&AppContext::of(ctx)?.db, self.user_id, &page).await?;
         Ok(connection_from(&page, rows, |row| time_id_key(&row.created_at, &row.id), LedgerEntry::from))
     }
 }
