@@ -111,7 +111,8 @@ async fn count_unlock(txn: &DatabaseTransaction, offer_id: Uuid, user_id: Uuid, 
         .exec(txn)
         .await?;
     if counted.rows_affected == 0 {
-        return Err(AppError::Conflict(format!("you can unlock this offer at most {limit} times")));
+        let times = if limit == 1 { "once".to_string() } else { format!("{limit} times") };
+        return Err(AppError::Conflict(format!("you can unlock this offer at most {times}")));
     }
     Ok(())
 }
