@@ -5,7 +5,7 @@
 //! which masks internal errors.
 
 use async_graphql::ErrorExtensions;
-use sea_orm::{DbErr, RuntimeErr, SqlErr};
+use sea_orm::{DbErr, SqlErr};
 
 pub type AppResult<T> = Result<T, AppError>;
 
@@ -150,10 +150,14 @@ impl From<AppError> for async_graphql::Error {
 impl From<DbErr> for AppError {
     fn from(err: DbErr) -> Self {
         match err.sql_err() {
-            Some(SqlErr::UniqueConstraintViolation(_)) => AppError::Conflict("this already exists".into()),
+            Some(SqlErr::UniqueConstraintViolation(constraint)) => {
+                // Services that expect a violation turn it into their own message; one that arrives here
+                // unexpected is worth a look. The database's message names the constraint, not the values.
+                tracing::warn!(%constraint, "unique constraint violated");
+                AppError::Conflict("this already exists".into())
+            }
             _ => match &err {
                 DbErr::RecordNotFound(_) => AppError::NotFound("record"),
-                DbErr::Conn(RuntimeErr::SqlxError(_)) | DbErr::ConnectionAcquire(_) => AppError::internal(err),
                 _ => AppError::internal(err),
             },
         }
