@@ -38,14 +38,18 @@ async fn main() {
         sync(&app, user, &batch(&app, i, batches)).await;
     }
 
+    // The users move through the batches in step: the clock moves only while nobody is signing in or syncing.
+    let barrier = tokio::sync::Barrier::new(users);
     let runs = walkers.iter().enumerate().map(|(i, user)| {
-        let app = &app;
+        let (app, barrier) = (&app, &barrier);
         async move {
             let mut latencies = Vec::with_capacity(batches);
             for b in 0..batches {
+                barrier.wait().await;
                 if i == 0 {
                     app.advance_clock(chrono::Duration::minutes(BATCH));
                 }
+                barrier.wait().await;
                 // The clock moved past the access token's 15 minutes: sign in again (not measured).
                 let user = &app.log_in(user).await;
                 let samples = batch(app, i, b);
