@@ -93,6 +93,22 @@ pub struct TestUser {
     pub refresh_token: String,
 }
 
+impl TestUser {
+    /// The user a successful `signUp` response (of [`SIGN_UP`] or an operation asking at least as much) created.
+    pub fn from_sign_up(body: &Value, name: &str, password: &str) -> TestUser {
+        let payload = &body["data"]["signUp"];
+        assert!(payload.is_object(), "sign-up failed: {body}");
+        TestUser {
+            id: payload["user"]["id"].as_str().unwrap().to_string(),
+            name: name.to_string(),
+            email: payload["user"]["email"].as_str().unwrap().to_string(),
+            password: password.to_string(),
+            access_token: payload["accessToken"].as_str().unwrap().to_string(),
+            refresh_token: payload["refreshToken"].as_str().unwrap().to_string(),
+        }
+    }
+}
+
 pub const SIGN_UP: &str =
     "mutation SignUp($name: String!, $email: String!, $password: String!, $referralCode: String) {
   signUp(input: { name: $name, email: $email, password: $password, referralCode: $referralCode }) {
@@ -137,16 +153,7 @@ impl TestApp {
 
     pub async fn sign_up_with(&self, name: &str, email: &str, password: &str) -> TestUser {
         let body = self.gql(SIGN_UP, json!({ "name": name, "email": email, "password": password })).await;
-        let payload = &body["data"]["signUp"];
-        assert!(payload.is_object(), "sign-up failed: {body}");
-        TestUser {
-            id: payload["user"]["id"].as_str().unwrap().to_string(),
-            name: name.to_string(),
-            email: payload["user"]["email"].as_str().unwrap().to_string(),
-            password: password.to_string(),
-            access_token: payload["accessToken"].as_str().unwrap().to_string(),
-            refresh_token: payload["refreshToken"].as_str().unwrap().to_string(),
-        }
+        TestUser::from_sign_up(&body, name, password)
     }
 
     /// Grants a staff role the way an operator does (`cogo-api grant-role`), then logs in again so the new

@@ -5,6 +5,7 @@
 use async_graphql::OutputType;
 use uuid::Uuid;
 
+/// The composed `Me` type, as the modules that return it see it.
 ///
 /// Authorization: `Me` is built only for its owner — by `me` (behind `RequireAuth`, from the actor) and by the
 /// sign-up / log-in payloads (for the account that just proved itself) — so the parts' fields carry no guard of

@@ -35,15 +35,7 @@ async fn sign_up_raw(app: &TestApp, name: &str, email: &str, code: Option<&str>)
 /// Signs up a user who types `code` at sign-up.
 async fn recruit(app: &TestApp, name: &str, code: &str) -> TestUser {
     let body = sign_up_raw(app, name, &email_for(name), Some(code)).await;
-    let payload = &data(&body)["signUp"];
-    TestUser {
-        id: payload["user"]["id"].as_str().unwrap().to_string(),
-        name: name.to_string(),
-        email: payload["user"]["email"].as_str().unwrap().to_string(),
-        password: "correct horse battery".to_string(),
-        access_token: payload["accessToken"].as_str().unwrap().to_string(),
-        refresh_token: payload["refreshToken"].as_str().unwrap().to_string(),
-    }
+    TestUser::from_sign_up(&body, name, "correct horse battery")
 }
 
 async fn code_of(app: &TestApp, user: &TestUser) -> String {

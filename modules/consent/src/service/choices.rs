@@ -45,7 +45,7 @@ pub async fn set_consent(
             format!("'{purpose_key}' is processed on a legal basis that is not a consent and cannot be switched off"),
         ));
     }
-    let state = record_choice(&txn, actor.user_id, purpose_key, granted, CHANNEL_APP, app.now()).await?;
+    let state = append_choice(&txn, actor.user_id, purpose_key, basis, granted, CHANNEL_APP, app.now()).await?;
     txn.commit().await?;
     Ok(state)
 }
@@ -60,6 +60,19 @@ pub async fn record_choice(
     now: DateTime<Utc>,
 ) -> Result<ConsentState, AppError> {
     let basis = basis_of(db, purpose_key).await?;
+    append_choice(db, user_id, purpose_key, basis, granted, channel, now).await
+}
+
+/// [`record_choice`] for a caller that already looked the purpose's basis up.
+async fn append_choice(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    purpose_key: &str,
+    basis: LegalBasis,
+    granted: bool,
+    channel: &str,
+    now: DateTime<Utc>,
+) -> Result<ConsentState, AppError> {
     let policy_version = current_policy(db).await?.version;
     consent_record::Entity::insert(consent_record::ActiveModel {
         id: Set(Uuid::now_v7()),

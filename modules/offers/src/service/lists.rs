@@ -12,22 +12,27 @@ use uuid::Uuid;
 
 use crate::domain::OfferStatus;
 
-/// Offers users can unlock now: published, inside their validity window, with stock left.
+/// What makes an offer live, i.e. unlockable `now`: published, inside its validity window, with stock left. The
+/// users' list shows exactly these, and an unlock takes its unit of stock only under this same condition.
+pub fn live_at(now: DateTime<Utc>) -> Condition {
+    Condition::all()
+        .add(offer::Column::Status.eq(OfferStatus::Published.as_str()))
+        .add(offer::Column::ValidFrom.lte(now))
+        .add(offer::Column::ValidUntil.gt(now))
+        .add(
+            Condition::any()
+                .add(offer::Column::RemainingQuantity.is_null())
+                .add(offer::Column::RemainingQuantity.gt(0)),
+        )
+}
+
+/// Offers users can unlock now.
 pub async fn live_offers(
     db: &impl ConnectionTrait,
     now: DateTime<Utc>,
     page: &PageRequest,
 ) -> Result<Vec<offer::Model>, AppError> {
-    let query = offer::Entity::find()
-        .filter(offer::Column::Status.eq(OfferStatus::Published.as_str()))
-        .filter(offer::Column::ValidFrom.lte(now))
-        .filter(offer::Column::ValidUntil.gt(now))
-        .filter(
-            Condition::any()
-                .add(offer::Column::RemainingQuantity.is_null())
-                .add(offer::Column::RemainingQuantity.gt(0)),
-        );
-    offer_page(db, query, page).await
+    offer_page(db, offer::Entity::find().filter(live_at(now)), page).await
 }
 
 /// Every offer of one partner, whatever its status.

@@ -10,12 +10,13 @@ use cogo_points::{
 };
 use sea_orm::{
     ActiveValue::Set,
-    ColumnTrait, Condition, DatabaseTransaction, EntityTrait, QueryFilter, TransactionTrait, TryInsertResult,
+    ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, TransactionTrait, TryInsertResult,
     sea_query::{Expr, ExprTrait},
 };
 use uuid::Uuid;
 
 use crate::domain::{OfferStatus, RedemptionCode, RedemptionStatus};
+use crate::service::lists::live_at;
 
 /// How often a fresh code is drawn when it collides with an existing one (practically never).
 const CODE_ATTEMPTS: usize = 5;
@@ -67,14 +68,7 @@ async fn take_stock(txn: &DatabaseTransaction, offer: &offer::Model, now: DateTi
         .col_expr(offer::Column::RemainingQuantity, Expr::col(offer::Column::RemainingQuantity).sub(1))
         .col_expr(offer::Column::UnlockCount, Expr::col(offer::Column::UnlockCount).add(1))
         .filter(offer::Column::Id.eq(offer.id))
-        .filter(offer::Column::Status.eq(OfferStatus::Published.as_str()))
-        .filter(offer::Column::ValidFrom.lte(now))
-        .filter(offer::Column::ValidUntil.gt(now))
-        .filter(
-            Condition::any()
-                .add(offer::Column::RemainingQuantity.is_null())
-                .add(offer::Column::RemainingQuantity.gt(0)),
-        )
+        .filter(live_at(now))
         .exec(txn)
         .await?;
     if taken.rows_affected == 1 {
