@@ -47,6 +47,9 @@ impl Modules {
             if let Some(h) = module.module_hooks() {
                 hooks.register(h);
             }
+            if let Some(accounts) = module.account_directory() {
+                hooks.set_accounts(accounts);
+            }
         }
         Arc::new(hooks)
     }
@@ -65,10 +68,15 @@ impl Modules {
 /// Object-safe view of [`Module::hooks`] (the `Module` trait itself has a generic method).
 trait ModuleHooksSource {
     fn module_hooks(&self) -> Option<Arc<dyn cogo_kernel::ModuleHooks>>;
+    fn account_directory(&self) -> Option<Arc<dyn cogo_kernel::AccountDirectory>>;
 }
 
 impl<T: Module> ModuleHooksSource for T {
     fn module_hooks(&self) -> Option<Arc<dyn cogo_kernel::ModuleHooks>> {
         self.hooks()
+    }
+
+    fn account_directory(&self) -> Option<Arc<dyn cogo_kernel::AccountDirectory>> {
+        Module::account_directory(self)
     }
 }

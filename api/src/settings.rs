@@ -3,6 +3,7 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
+use cogo_kernel::RetentionPolicy;
 use cogo_referrals::ReferralRewards;
 use rand::RngCore;
 
@@ -20,6 +21,12 @@ pub struct Settings {
     /// `COGO_REFERRAL_RECRUITER_POINTS`, `COGO_REFERRAL_RECRUIT_POINTS`, `COGO_REFERRAL_QUALIFYING_WALKING_POINTS`,
     /// `COGO_REFERRAL_MONTHLY_CAP`: how referrals are rewarded (defaults 50, 10, 5, 20).
     pub referral_rewards: ReferralRewards,
+    /// `COGO_RETENTION_CLOSED_ACCOUNT_DAYS`, `COGO_RETENTION_BOOKKEEPING_YEARS`, `COGO_RETENTION_STEP_SAMPLE_DAYS`,
+    /// `COGO_RETENTION_REQUEST_REGISTER_YEARS`: how long data is kept (defaults 365, 7, 90, 3).
+    pub retention: RetentionPolicy,
+    /// `COGO_RETENTION_PURGE_INTERVAL_HOURS`: how often the server runs the retention purge (default 24; 0: never,
+    /// leave it to `cogo-api purge` from a scheduler of your own).
+    pub purge_interval_hours: u32,
 }
 
 impl std::fmt::Debug for Settings {
@@ -30,6 +37,8 @@ impl std::fmt::Debug for Settings {
             .field("token_secret", &"[redacted]")
             .field("db_max_connections", &self.db_max_connections)
             .field("referral_rewards", &self.referral_rewards)
+            .field("retention", &self.retention)
+            .field("purge_interval_hours", &self.purge_interval_hours)
             .finish()
     }
 }
@@ -61,7 +70,17 @@ impl Settings {
             None => 16,
         };
         let referral_rewards = referral_rewards_from(&var)?;
-        Ok(Self { database_url, bind, token_secret, db_max_connections, referral_rewards })
+        let retention = retention_from(&var)?;
+        let purge_interval_hours = number(&var, "COGO_RETENTION_PURGE_INTERVAL_HOURS", 24)?;
+        Ok(Self {
+            database_url,
+            bind,
+            token_secret,
+            db_max_connections,
+            referral_rewards,
+            retention,
+            purge_interval_hours,
+        })
     }
 
     /// Settings for tests and tools: a given database, a random port, a random secret.
@@ -74,18 +93,38 @@ impl Settings {
             token_secret: secret,
             db_max_connections: 16,
             referral_rewards: ReferralRewards::default(),
+            retention: RetentionPolicy::default(),
+            // Tests run the purge when they ask for it.
+            purge_interval_hours: 0,
         }
     }
 }
 
+fn number<T: std::str::FromStr>(var: &dyn Fn(&str) -> Option<String>, name: &str, default: T) -> Result<T, String> {
+    match var(name) {
+        Some(text) => text.trim().parse().map_err(|_| format!("{name} must be a whole number")),
+        None => Ok(default),
+    }
+}
+
+/// The retention periods: each variable overrides its default; a period of zero is refused (it would purge data
+/// the moment it is written).
+fn retention_from(var: &dyn Fn(&str) -> Option<String>) -> Result<RetentionPolicy, String> {
+    let defaults = RetentionPolicy::default();
+    let positive = |name: &str, default: u32| -> Result<u32, String> {
+        let value: u32 = number(var, name, default)?;
+        if value == 0 { Err(format!("{name} must be at least 1")) } else { Ok(value) }
+    };
+    Ok(RetentionPolicy {
+        closed_account_days: positive("COGO_RETENTION_CLOSED_ACCOUNT_DAYS", defaults.closed_account_days)?,
+        bookkeeping_years: positive("COGO_RETENTION_BOOKKEEPING_YEARS", defaults.bookkeeping_years)?,
+        step_sample_days: positive("COGO_RETENTION_STEP_SAMPLE_DAYS", defaults.step_sample_days)?,
+        request_register_years: positive("COGO_RETENTION_REQUEST_REGISTER_YEARS", defaults.request_register_years)?,
+    })
+}
+
 /// The referral reward settings: each variable overrides its default.
 fn referral_rewards_from(var: &dyn Fn(&str) -> Option<String>) -> Result<ReferralRewards, String> {
-    fn number<T: std::str::FromStr>(var: &dyn Fn(&str) -> Option<String>, name: &str, default: T) -> Result<T, String> {
-        match var(name) {
-            Some(text) => text.trim().parse().map_err(|_| format!("{name} must be a whole number")),
-            None => Ok(default),
-        }
-    }
     let defaults = ReferralRewards::default();
     ReferralRewards {
         recruiter_points: number(var, "COGO_REFERRAL_RECRUITER_POINTS", defaults.recruiter_points)?,
@@ -145,6 +184,15 @@ mod tests {
         let overridden = env(vec![("COGO_REFERRAL_MONTHLY_CAP", "3"), ("COGO_REFERRAL_RECRUIT_POINTS", "0")]);
         let rewards = referral_rewards_from(&overridden).unwrap();
         assert_eq!(rewards, ReferralRewards { monthly_cap: 3, recruit_points: 0, ..ReferralRewards::default() });
+    }
+
+    #[test]
+    fn retention_periods_have_defaults_and_refuse_zero() {
+        assert_eq!(retention_from(&env(vec![])).unwrap(), RetentionPolicy::default());
+        let shorter = retention_from(&env(vec![("COGO_RETENTION_STEP_SAMPLE_DAYS", "30")])).unwrap();
+        assert_eq!(shorter.step_sample_days, 30);
+        assert!(retention_from(&env(vec![("COGO_RETENTION_CLOSED_ACCOUNT_DAYS", "0")])).is_err());
+        assert!(retention_from(&env(vec![("COGO_RETENTION_BOOKKEEPING_YEARS", "seven")])).is_err());
     }
 
     #[test]

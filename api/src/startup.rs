@@ -50,7 +50,7 @@ impl Application {
     ) -> Result<Self, String> {
         let statements = StatementCounter::install(&mut db);
         let modules = Modules::new(&settings);
-        let app = AppContext { db, clock, hooks: modules.hooks() };
+        let app = AppContext { db, clock, hooks: modules.hooks(), retention: settings.retention };
         let schema = build_schema(&app, &modules);
         let acceptor = TcpListener::bind(settings.bind.to_string())
             .into_acceptor()

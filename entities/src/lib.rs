@@ -4,6 +4,7 @@
 pub mod consent;
 pub mod offers;
 pub mod points;
+pub mod privacy;
 pub mod referrals;
 pub mod steps;
 pub mod users;

@@ -10,6 +10,11 @@ mod m20261123_000004_steps;
 mod m20261123_000005_offers;
 mod m20261123_000006_referrals;
 mod m20261123_000007_processing_restriction;
+mod m20261125_000008_privacy_register;
+mod m20261125_000009_closed_accounts;
+mod m20261125_000010_consent_purpose_split;
+mod m20261125_000011_step_device_class;
+mod m20261125_000012_offers_disclosures;
 
 pub struct Migrator;
 
@@ -24,6 +29,11 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000005_offers::Migration),
             Box::new(m20261123_000006_referrals::Migration),
             Box::new(m20261123_000007_processing_restriction::Migration),
+            Box::new(m20261125_000008_privacy_register::Migration),
+            Box::new(m20261125_000009_closed_accounts::Migration),
+            Box::new(m20261125_000010_consent_purpose_split::Migration),
+            Box::new(m20261125_000011_step_device_class::Migration),
+            Box::new(m20261125_000012_offers_disclosures::Migration),
         ]
     }
 }

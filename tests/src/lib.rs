@@ -175,6 +175,14 @@ impl TestApp {
         }
     }
 
+    /// Every module's export hooks for the user, as one document, inside `txn` (without the privacy module's
+    /// request logging: for tests of one module's part).
+    pub async fn hooks_export(&self, txn: &sea_orm::DatabaseTransaction, user_id: Uuid) -> Value {
+        let mut out = cogo_kernel::ExportWriter::collecting();
+        self.context.hooks.export_user_data(txn, user_id, &mut out).await.expect("the export hooks run");
+        serde_json::from_slice(&out.finish().await.expect("the export closes")).expect("the export is JSON")
+    }
+
     pub fn advance_clock(&self, by: Duration) {
         self.clock.advance(by);
     }

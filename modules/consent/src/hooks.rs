@@ -2,9 +2,9 @@
 
 use async_trait::async_trait;
 use cogo_entities::consent::{consent_record, consent_state, policy_acceptance, processing_restriction};
-use cogo_kernel::{AppError, DomainEvent, Hooks, ModuleHooks};
+use cogo_kernel::{AppError, DomainEvent, ExportWriter, Hooks, ModuleHooks};
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};
-use serde_json::{Value, json};
+use serde_json::json;
 use uuid::Uuid;
 
 use crate::{
@@ -31,7 +31,12 @@ impl ModuleHooks for ConsentHooks {
         Ok(())
     }
 
-    async fn export_user_data(&self, txn: &DatabaseTransaction, user_id: Uuid) -> Result<Option<Value>, AppError> {
+    async fn export_user_data(
+        &self,
+        txn: &DatabaseTransaction,
+        user_id: Uuid,
+        out: &mut ExportWriter,
+    ) -> Result<(), AppError> {
         let records = consent_record::Entity::find()
             .filter(consent_record::Column::UserId.eq(user_id))
             .order_by_asc(consent_record::Column::RecordedAt)
@@ -43,7 +48,7 @@ impl ModuleHooks for ConsentHooks {
             .all(txn)
             .await?;
         let restricted = crate::service::is_restricted(txn, user_id).await?;
-        Ok(Some(json!({
+        out.fields(json!({
             "processingRestricted": restricted,
             "consentHistory": records.iter().map(|r| json!({
                 "purpose": r.purpose_key, "granted": r.granted, "policyVersion": r.policy_version,
@@ -52,7 +57,8 @@ impl ModuleHooks for ConsentHooks {
             "policyAcceptances": acceptances.iter().map(|a| json!({
                 "version": a.version, "acceptedAt": a.accepted_at,
             })).collect::<Vec<_>>(),
-        })))
+        }))
+        .await
     }
 
     async fn erase_user_data(&self, txn: &DatabaseTransaction, user_id: Uuid) -> Result<(), AppError> {

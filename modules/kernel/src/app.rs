@@ -6,13 +6,15 @@ use async_graphql::Context;
 use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
 
-use crate::{clock::SharedClock, error::AppError, hooks::Hooks};
+use crate::{clock::SharedClock, error::AppError, hooks::Hooks, retention::RetentionPolicy};
 
 #[derive(Clone)]
 pub struct AppContext {
     pub db: DatabaseConnection,
     pub clock: SharedClock,
     pub hooks: Arc<Hooks>,
+    /// How long each kind of data is kept: read by the retention purge and by what users are told.
+    pub retention: RetentionPolicy,
 }
 
 impl AppContext {

@@ -4,7 +4,10 @@ use std::sync::Arc;
 
 use async_graphql::SchemaBuilder;
 
-use crate::{app::AppContext, hooks::ModuleHooks};
+use crate::{
+    app::AppContext,
+    hooks::{AccountDirectory, ModuleHooks},
+};
 
 pub trait Module: Send + Sync + 'static {
     /// Short name, e.g. `users`.
@@ -12,6 +15,11 @@ pub trait Module: Send + Sync + 'static {
 
     /// The module's reactions to domain events and its part in data export and erasure.
     fn hooks(&self) -> Option<Arc<dyn ModuleHooks>> {
+        None
+    }
+
+    /// The module that owns the accounts provides the directory the privacy features identify people with.
+    fn account_directory(&self) -> Option<Arc<dyn AccountDirectory>> {
         None
     }
 

@@ -4,9 +4,9 @@ use std::collections::HashMap;
 
 use async_trait::async_trait;
 use cogo_entities::offers::{offer, partner, partner_member, redemption, unlock_count};
-use cogo_kernel::{AppError, ModuleHooks};
+use cogo_kernel::{AppError, ExportWriter, ModuleHooks};
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, sea_query::Expr};
-use serde_json::{Value, json};
+use serde_json::json;
 use uuid::Uuid;
 
 pub struct OffersHooks;
@@ -18,7 +18,12 @@ impl ModuleHooks for OffersHooks {
     }
 
     /// The user's redemptions (with the offer and partner they belong to) and their merchant membership, if any.
-    async fn export_user_data(&self, txn: &DatabaseTransaction, user_id: Uuid) -> Result<Option<Value>, AppError> {
+    async fn export_user_data(
+        &self,
+        txn: &DatabaseTransaction,
+        user_id: Uuid,
+        out: &mut ExportWriter,
+    ) -> Result<(), AppError> {
         let redemptions = redemption::Entity::find()
             .filter(redemption::Column::UserId.eq(user_id))
             .order_by_asc(redemption::Column::UnlockedAt)
@@ -26,7 +31,7 @@ impl ModuleHooks for OffersHooks {
             .await?;
         let membership = partner_member::Entity::find_by_id(user_id).one(txn).await?;
         if redemptions.is_empty() && membership.is_none() {
-            return Ok(None);
+            return Ok(());
         }
         let offers: HashMap<Uuid, offer::Model> = offer::Entity::find()
             .filter(offer::Column::Id.is_in(redemptions.iter().map(|r| r.offer_id)))
@@ -43,7 +48,7 @@ impl ModuleHooks for OffersHooks {
             .into_iter()
             .map(|p| (p.id, p.name))
             .collect();
-        Ok(Some(json!({
+        out.fields(json!({
             "redemptions": redemptions.iter().map(|r| json!({
                 "id": r.id,
                 "code": r.code,
@@ -58,7 +63,8 @@ impl ModuleHooks for OffersHooks {
                 "partner": partners.get(&m.partner_id),
                 "addedAt": m.added_at,
             })),
-        })))
+        }))
+        .await
     }
 
     /// Unlinks the user's redemptions (the partner keeps an anonymous record of the sale, without pseudonym, name

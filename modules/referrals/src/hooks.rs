@@ -3,10 +3,10 @@
 
 use async_trait::async_trait;
 use cogo_entities::referrals::{referral, referral_code};
-use cogo_kernel::{AppError, DomainEvent, Hooks, ModuleHooks};
+use cogo_kernel::{AppError, DomainEvent, ExportWriter, Hooks, ModuleHooks};
 use cogo_points::EntryKind;
 use sea_orm::{ColumnTrait, Condition, DatabaseTransaction, EntityTrait, QueryFilter};
-use serde_json::{Value, json};
+use serde_json::json;
 use uuid::Uuid;
 
 use crate::config::ReferralRewards;
@@ -42,21 +42,27 @@ impl ModuleHooks for ReferralsHooks {
 
     /// The user's code, whether they were referred (never who referred them: that is the recruiter's data) and
     /// their recruits by name.
-    async fn export_user_data(&self, txn: &DatabaseTransaction, user_id: Uuid) -> Result<Option<Value>, AppError> {
+    async fn export_user_data(
+        &self,
+        txn: &DatabaseTransaction,
+        user_id: Uuid,
+        out: &mut ExportWriter,
+    ) -> Result<(), AppError> {
         let code = service::code_of(txn, user_id).await?;
         let recruited_at = service::recruited_at(txn, user_id).await?;
         let recruits = service::recruits_of(txn, user_id, None).await?;
         if code.is_none() && recruited_at.is_none() && recruits.is_empty() {
-            return Ok(None);
+            return Ok(());
         }
-        Ok(Some(json!({
+        out.fields(json!({
             "referralCode": code,
             "referred": recruited_at.is_some(),
             "joinedAt": recruited_at,
             "recruits": recruits.iter().map(|r| json!({
                 "name": r.name, "joinedAt": r.joined_at, "rewardedAt": r.rewarded_at,
             })).collect::<Vec<_>>(),
-        })))
+        }))
+        .await
     }
 
     /// Deletes the user's code and every referral they are part of: they vanish from their recruiter's list, and

@@ -3,9 +3,9 @@
 
 use async_trait::async_trait;
 use cogo_entities::steps::{step_day, step_sample, step_total};
-use cogo_kernel::{AppError, ModuleHooks};
+use cogo_kernel::{AppError, ExportWriter, ModuleHooks};
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};
-use serde_json::{Value, json};
+use serde_json::json;
 use uuid::Uuid;
 
 pub struct StepsHooks;
@@ -16,7 +16,12 @@ impl ModuleHooks for StepsHooks {
         "steps"
     }
 
-    async fn export_user_data(&self, txn: &DatabaseTransaction, user_id: Uuid) -> Result<Option<Value>, AppError> {
+    async fn export_user_data(
+        &self,
+        txn: &DatabaseTransaction,
+        user_id: Uuid,
+        out: &mut ExportWriter,
+    ) -> Result<(), AppError> {
         let samples = step_sample::Entity::find()
             .filter(step_sample::Column::UserId.eq(user_id))
             .order_by_asc(step_sample::Column::StartAt)
@@ -27,7 +32,7 @@ impl ModuleHooks for StepsHooks {
             .order_by_asc(step_day::Column::Day)
             .all(txn)
             .await?;
-        Ok(Some(json!({
+        out.fields(json!({
             "samples": samples.iter().map(|s| json!({
                 "externalId": s.external_id, "source": s.source, "startAt": s.start_at, "endAt": s.end_at,
                 "steps": s.steps, "distanceMeters": s.distance_meters, "wasUserEntered": s.was_user_entered,
@@ -37,7 +42,8 @@ impl ModuleHooks for StepsHooks {
                 "date": d.day, "steps": d.steps, "walkedMeters": d.walked_mm as f64 / 1000.0,
                 "creditedMeters": d.credited_mm as f64 / 1000.0,
             })).collect::<Vec<_>>(),
-        })))
+        }))
+        .await
     }
 
     async fn erase_user_data(&self, txn: &DatabaseTransaction, user_id: Uuid) -> Result<(), AppError> {

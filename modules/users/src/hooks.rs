@@ -2,9 +2,9 @@
 
 use async_trait::async_trait;
 use cogo_entities::users::{session, user, user_role};
-use cogo_kernel::{AppError, ModuleHooks};
+use cogo_kernel::{AppError, ExportWriter, ModuleHooks};
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};
-use serde_json::{Value, json};
+use serde_json::json;
 use uuid::Uuid;
 
 pub struct UsersHooks;
@@ -15,9 +15,14 @@ impl ModuleHooks for UsersHooks {
         "users"
     }
 
-    async fn export_user_data(&self, txn: &DatabaseTransaction, user_id: Uuid) -> Result<Option<Value>, AppError> {
+    async fn export_user_data(
+        &self,
+        txn: &DatabaseTransaction,
+        user_id: Uuid,
+        out: &mut ExportWriter,
+    ) -> Result<(), AppError> {
         let Some(account) = user::Entity::find_by_id(user_id).one(txn).await? else {
-            return Ok(None);
+            return Ok(());
         };
         let roles = user_role::Entity::find().filter(user_role::Column::UserId.eq(user_id)).all(txn).await?;
         let sessions = session::Entity::find()
@@ -25,7 +30,7 @@ impl ModuleHooks for UsersHooks {
             .order_by_asc(session::Column::CreatedAt)
             .all(txn)
             .await?;
-        Ok(Some(json!({
+        out.fields(json!({
             "account": {
                 "id": account.id,
                 "name": account.name,
@@ -41,7 +46,8 @@ impl ModuleHooks for UsersHooks {
                 "revokedAt": s.revoked_at,
                 "revokedReason": s.revoked_reason,
             })).collect::<Vec<_>>(),
-        })))
+        }))
+        .await
     }
 
     /// Deletes the account row; sessions, refresh tokens and roles go with it (foreign keys cascade).

@@ -297,7 +297,7 @@ async fn the_export_holds_the_code_the_referral_and_the_recruits_but_not_the_rec
     recruit(&app, "Cecilia", &code_of(&app, &bertil).await).await;
 
     let txn = app.context.db.begin().await.unwrap();
-    let export = app.context.hooks.export_user_data(&txn, Uuid::parse_str(&bertil.id).unwrap()).await.unwrap();
+    let export = app.hooks_export(&txn, Uuid::parse_str(&bertil.id).unwrap()).await;
     txn.rollback().await.unwrap();
 
     let part = &export["referrals"];

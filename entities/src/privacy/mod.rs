@@ -1,0 +1,3 @@
+//! Tables owned by the privacy module.
+
+pub mod data_subject_request;
