@@ -1,6 +1,7 @@
 //! The consent module reacts to sign-up and takes part in data export and erasure.
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use cogo_entities::consent::{consent_record, consent_state, policy_acceptance, processing_restriction};
 use cogo_kernel::{AppError, DomainEvent, ExportWriter, Hooks, ModuleHooks};
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};
@@ -61,7 +62,12 @@ impl ModuleHooks for ConsentHooks {
         .await
     }
 
-    async fn erase_user_data(&self, txn: &DatabaseTransaction, user_id: Uuid) -> Result<(), AppError> {
+    async fn erase_user_data(
+        &self,
+        txn: &DatabaseTransaction,
+        user_id: Uuid,
+        _at: DateTime<Utc>,
+    ) -> Result<(), AppError> {
         consent_record::Entity::delete_many().filter(consent_record::Column::UserId.eq(user_id)).exec(txn).await?;
         consent_state::Entity::delete_many().filter(consent_state::Column::UserId.eq(user_id)).exec(txn).await?;
         policy_acceptance::Entity::delete_many()

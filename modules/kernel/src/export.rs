@@ -45,12 +45,7 @@ impl ExportWriter {
     fn new(sink: Option<mpsc::Sender<Vec<u8>>>) -> Self {
         let mut buf = Vec::with_capacity(CHUNK_BYTES + 1024);
         buf.push(b'{');
-        Self {
-            buf,
-            sink,
-            levels: vec![Level::Object { has_members: false }],
-            pending_section: None,
-        }
+        Self { buf, sink, levels: vec![Level::Object { has_members: false }], pending_section: None }
     }
 
     /// Starts a section of the document (a module's part). It is written only if a field is written into it.

@@ -70,7 +70,12 @@ pub trait ModuleHooks: Send + Sync + 'static {
 
     /// Removes or anonymises what this module holds about the user when the account is erased (art. 17). What
     /// bookkeeping law requires stays, under the pseudonymous account id only.
-    async fn erase_user_data(&self, _txn: &DatabaseTransaction, _user_id: Uuid) -> Result<(), AppError> {
+    async fn erase_user_data(
+        &self,
+        _txn: &DatabaseTransaction,
+        _user_id: Uuid,
+        _at: DateTime<Utc>,
+    ) -> Result<(), AppError> {
         Ok(())
     }
 
@@ -158,9 +163,14 @@ impl Hooks {
     }
 
     /// Erases the user from every module, last registered first (dependants before what they depend on).
-    pub async fn erase_user_data(&self, txn: &DatabaseTransaction, user_id: Uuid) -> Result<(), AppError> {
+    pub async fn erase_user_data(
+        &self,
+        txn: &DatabaseTransaction,
+        user_id: Uuid,
+        at: DateTime<Utc>,
+    ) -> Result<(), AppError> {
         for module in self.modules.iter().rev() {
-            module.erase_user_data(txn, user_id).await?;
+            module.erase_user_data(txn, user_id, at).await?;
         }
         Ok(())
     }

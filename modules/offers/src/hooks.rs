@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use cogo_entities::offers::{offer, partner, partner_member, redemption, unlock_count};
 use cogo_kernel::{AppError, ExportWriter, ModuleHooks};
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, sea_query::Expr};
@@ -69,7 +70,12 @@ impl ModuleHooks for OffersHooks {
 
     /// Unlinks the user's redemptions (the partner keeps an anonymous record of the sale, without pseudonym, name
     /// or e-mail) and deletes the per-user counters and the merchant membership.
-    async fn erase_user_data(&self, txn: &DatabaseTransaction, user_id: Uuid) -> Result<(), AppError> {
+    async fn erase_user_data(
+        &self,
+        txn: &DatabaseTransaction,
+        user_id: Uuid,
+        _at: DateTime<Utc>,
+    ) -> Result<(), AppError> {
         redemption::Entity::update_many()
             .col_expr(redemption::Column::UserId, Expr::value(Option::<Uuid>::None))
             .filter(redemption::Column::UserId.eq(user_id))

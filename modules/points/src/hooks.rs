@@ -1,6 +1,7 @@
 //! The points module's part in data export and erasure.
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use cogo_entities::points::{balance, ledger_entry};
 use cogo_kernel::{AppError, ExportWriter, ModuleHooks};
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};
@@ -37,7 +38,12 @@ impl ModuleHooks for PointsHooks {
         .await
     }
 
-    async fn erase_user_data(&self, txn: &DatabaseTransaction, user_id: Uuid) -> Result<(), AppError> {
+    async fn erase_user_data(
+        &self,
+        txn: &DatabaseTransaction,
+        user_id: Uuid,
+        _at: DateTime<Utc>,
+    ) -> Result<(), AppError> {
         ledger_entry::Entity::delete_many().filter(ledger_entry::Column::UserId.eq(user_id)).exec(txn).await?;
         balance::Entity::delete_by_id(user_id).exec(txn).await?;
         Ok(())

@@ -2,6 +2,7 @@
 //! (rewards) through the kernel's hooks, and takes part in data export and erasure.
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use cogo_entities::referrals::{referral, referral_code};
 use cogo_kernel::{AppError, DomainEvent, ExportWriter, Hooks, ModuleHooks};
 use cogo_points::EntryKind;
@@ -67,7 +68,12 @@ impl ModuleHooks for ReferralsHooks {
 
     /// Deletes the user's code and every referral they are part of: they vanish from their recruiter's list, and
     /// their recruits' rows no longer point at them (a recruit not yet rewarded then stays unrewarded).
-    async fn erase_user_data(&self, txn: &DatabaseTransaction, user_id: Uuid) -> Result<(), AppError> {
+    async fn erase_user_data(
+        &self,
+        txn: &DatabaseTransaction,
+        user_id: Uuid,
+        _at: DateTime<Utc>,
+    ) -> Result<(), AppError> {
         referral::Entity::delete_many()
             .filter(
                 Condition::any()

@@ -2,6 +2,7 @@
 //! erased with the account.
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use cogo_entities::steps::{step_day, step_sample, step_total};
 use cogo_kernel::{AppError, ExportWriter, ModuleHooks};
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};
@@ -46,7 +47,12 @@ impl ModuleHooks for StepsHooks {
         .await
     }
 
-    async fn erase_user_data(&self, txn: &DatabaseTransaction, user_id: Uuid) -> Result<(), AppError> {
+    async fn erase_user_data(
+        &self,
+        txn: &DatabaseTransaction,
+        user_id: Uuid,
+        _at: DateTime<Utc>,
+    ) -> Result<(), AppError> {
         step_sample::Entity::delete_many().filter(step_sample::Column::UserId.eq(user_id)).exec(txn).await?;
         step_day::Entity::delete_many().filter(step_day::Column::UserId.eq(user_id)).exec(txn).await?;
         step_total::Entity::delete_by_id(user_id).exec(txn).await?;

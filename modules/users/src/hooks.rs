@@ -1,6 +1,7 @@
 //! The users module's part in data export and erasure.
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use cogo_entities::users::{session, user, user_role};
 use cogo_kernel::{AppError, ExportWriter, ModuleHooks};
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};
@@ -51,7 +52,12 @@ impl ModuleHooks for UsersHooks {
     }
 
     /// Deletes the account row; sessions, refresh tokens and roles go with it (foreign keys cascade).
-    async fn erase_user_data(&self, txn: &DatabaseTransaction, user_id: Uuid) -> Result<(), AppError> {
+    async fn erase_user_data(
+        &self,
+        txn: &DatabaseTransaction,
+        user_id: Uuid,
+        _at: DateTime<Utc>,
+    ) -> Result<(), AppError> {
         user::Entity::delete_by_id(user_id).exec(txn).await?;
         Ok(())
     }

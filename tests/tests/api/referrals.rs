@@ -283,7 +283,7 @@ async fn an_erased_recruit_vanishes_from_the_list() {
     recruit(&app, "Cecilia", &code).await;
 
     let txn = app.context.db.begin().await.unwrap();
-    app.context.hooks.erase_user_data(&txn, Uuid::parse_str(&bertil.id).unwrap()).await.unwrap();
+    app.context.hooks.erase_user_data(&txn, Uuid::parse_str(&bertil.id).unwrap(), app.context.now()).await.unwrap();
     txn.commit().await.unwrap();
 
     assert_eq!(recruit_names(&app, &anna).await, vec!["Cecilia"]);
@@ -345,7 +345,7 @@ async fn erasing_rewarded_recruits_does_not_reset_the_monthly_cap() {
         let fake = recruit(&app, name, &code).await;
         walk(&app, &fake, 5, &format!("walk:{name}")).await;
         let txn = app.context.db.begin().await.unwrap();
-        app.context.hooks.erase_user_data(&txn, Uuid::parse_str(&fake.id).unwrap()).await.unwrap();
+        app.context.hooks.erase_user_data(&txn, Uuid::parse_str(&fake.id).unwrap(), app.context.now()).await.unwrap();
         txn.commit().await.unwrap();
     }
     let third = recruit(&app, "Fakethree", &code).await;

@@ -70,7 +70,7 @@ async fn redemptions_are_exported_and_unlinked_on_erasure() {
     assert_eq!(export["offers"]["redemptions"][0]["partner"], "Café Ågren");
 
     let txn = ctx.db.begin().await.unwrap();
-    ctx.hooks.erase_user_data(&txn, user_id).await.unwrap();
+    ctx.hooks.erase_user_data(&txn, user_id, chrono::Utc::now()).await.unwrap();
     txn.commit().await.unwrap();
 
     let seen_by_a = customers(&w, &w.merchant_a).await;
@@ -82,6 +82,6 @@ async fn redemptions_are_exported_and_unlinked_on_erasure() {
     let merchant_id = Uuid::parse_str(&w.merchant_b.id).unwrap();
     let txn = ctx.db.begin().await.unwrap();
     assert_eq!(w.app.hooks_export(&txn, merchant_id).await["offers"]["merchantOf"]["partner"], "Bokhandeln Berg");
-    ctx.hooks.erase_user_data(&txn, merchant_id).await.unwrap();
+    ctx.hooks.erase_user_data(&txn, merchant_id, chrono::Utc::now()).await.unwrap();
     txn.commit().await.unwrap();
 }
