@@ -1,16 +1,18 @@
 //! The command line: `serve` (default), `migrate`, `export-schema`, `grant-role <email> <ROLE>`.
 
 use cogo_kernel::{Clock, Role, SystemClock};
+use cogo_privacy::service::retention::WhenBusy;
 
 use sea_orm::DatabaseConnection;
 
 use crate::{Application, Settings, database, schema};
 
-const USAGE: &str = "usage: cogo-api [serve | migrate | export-schema | grant-role <email> <ROLE>]
+const USAGE: &str = "usage: cogo-api [serve | migrate | export-schema | grant-role <email> <ROLE> | purge]
   serve          run the API (default); GraphiQL at http://<COGO_BIND>/graphql
   migrate        apply database migrations and exit
   export-schema  print the GraphQL schema (SDL) to standard output
-  grant-role     give an account a staff role: ADMIN, PRIVACY_OFFICER or ANALYST";
+  grant-role     give an account a staff role: ADMIN, PRIVACY_OFFICER or ANALYST
+  purge          run the retention purge once (waits for another instance's) and print what it removed";
 
 pub async fn run(args: Vec<String>) -> Result<(), String> {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -34,6 +36,18 @@ pub async fn run(args: Vec<String>) -> Result<(), String> {
             let db = database::connect_and_migrate(&Settings::from_env()?).await?;
             grant_role_on(&db, email, role).await?;
             println!("granted {}", role.as_str());
+            Ok(())
+        }
+        ["purge"] => {
+            let app = Application::context_only(Settings::from_env()?).await?;
+            let report = cogo_privacy::service::retention::run_purge(&app, WhenBusy::Wait)
+                .await
+                .map_err(|e| e.public_message())?
+                .ok_or("the purge lock was not taken")?;
+            for (kind, count) in report.iter() {
+                println!("{kind}: {count}");
+            }
+            println!("removed in all: {}", report.total());
             Ok(())
         }
         ["help" | "--help" | "-h"] => {

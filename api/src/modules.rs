@@ -8,6 +8,7 @@ use cogo_consent::ConsentModule;
 use cogo_kernel::{AppContext, Hooks, Module};
 use cogo_offers::{OffersConfig, OffersModule};
 use cogo_points::PointsModule;
+use cogo_privacy::PrivacyModule;
 use cogo_referrals::ReferralsModule;
 use cogo_steps::StepsModule;
 use cogo_users::{UsersConfig, UsersModule};
@@ -21,6 +22,7 @@ pub struct Modules {
     pub steps: StepsModule,
     pub offers: OffersModule,
     pub referrals: ReferralsModule,
+    pub privacy: PrivacyModule,
 }
 
 impl Modules {
@@ -32,12 +34,14 @@ impl Modules {
             steps: StepsModule,
             offers: OffersModule::new(OffersConfig::from_secret(&settings.token_secret)),
             referrals: ReferralsModule::new(settings.referral_rewards),
+            privacy: PrivacyModule,
         }
     }
 
-    /// Every module, in dependency order: hooks run in this order, erasure in reverse.
+    /// Every module, in dependency order: hooks run in this order, erasure and purge in reverse. Privacy comes last:
+    /// it orchestrates the others and keeps its register through an erasure.
     fn in_order(&self) -> Vec<&dyn ModuleHooksSource> {
-        vec![&self.users, &self.consent, &self.points, &self.steps, &self.offers, &self.referrals]
+        vec![&self.users, &self.consent, &self.points, &self.steps, &self.offers, &self.referrals, &self.privacy]
     }
 
     /// Every module's hooks (sign-up, points, export, erasure).
@@ -61,7 +65,8 @@ impl Modules {
         let builder = self.points.register(builder, app);
         let builder = self.steps.register(builder, app);
         let builder = self.offers.register(builder, app);
-        self.referrals.register(builder, app)
+        let builder = self.referrals.register(builder, app);
+        self.privacy.register(builder, app)
     }
 }
 

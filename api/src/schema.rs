@@ -5,6 +5,7 @@ use cogo_consent::{ConsentMutation, ConsentOfMe, ConsentQuery};
 use cogo_kernel::{AppContext, MeObject};
 use cogo_offers::{OffersMutation, OffersOfMe, OffersQuery};
 use cogo_points::PointsOfMe;
+use cogo_privacy::{PrivacyMutation, PrivacyQuery};
 use cogo_referrals::ReferralsOfMe;
 use cogo_steps::{StepsMutation, StepsOfMe};
 use cogo_users::{UserProfile, UsersMutation, UsersQuery};
@@ -31,10 +32,10 @@ impl MeObject for Me {
 }
 
 #[derive(MergedObject, Default)]
-pub struct Query(UsersQuery<Me>, ConsentQuery, OffersQuery);
+pub struct Query(UsersQuery<Me>, ConsentQuery, OffersQuery, PrivacyQuery);
 
 #[derive(MergedObject, Default)]
-pub struct Mutation(UsersMutation<Me>, ConsentMutation, StepsMutation, OffersMutation);
+pub struct Mutation(UsersMutation<Me>, ConsentMutation, StepsMutation, OffersMutation, PrivacyMutation);
 
 pub type CogoSchema = Schema<Query, Mutation, EmptySubscription>;
 

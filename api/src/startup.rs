@@ -1,6 +1,6 @@
 //! Building and running the application: `Application::build(settings)` → `port()` → `run_until_stopped()`.
 
-use std::sync::Arc;
+use std::{sync::Arc, time::Duration};
 
 use cogo_kernel::{AppContext, SharedClock, SystemClock};
 use poem::{
@@ -13,7 +13,7 @@ use sea_orm::DatabaseConnection;
 use crate::{
     database,
     database::StatementCounter,
-    http::{graphql, health, request_id::RequestId},
+    http::{data_export, graphql, health, request_id::RequestId},
     modules::Modules,
     schema::{CogoSchema, build_schema},
     settings::Settings,
@@ -29,6 +29,8 @@ pub struct Application {
     app: AppContext,
     modules: Modules,
     statements: StatementCounter,
+    /// How often the retention purge runs; `None`: never (tests, or an external scheduler runs `cogo-api purge`).
+    purge_interval: Option<Duration>,
 }
 
 impl Application {
@@ -41,6 +43,13 @@ impl Application {
     pub async fn build_with_clock(settings: Settings, clock: SharedClock) -> Result<Self, String> {
         let db = database::connect_and_migrate(&settings).await?;
         Self::build_with_database(settings, db, clock).await
+    }
+
+    /// The application context without a listener, for commands that run once (`cogo-api purge`).
+    pub async fn context_only(settings: Settings) -> Result<AppContext, String> {
+        let db = database::connect_and_migrate(&settings).await?;
+        let modules = Modules::new(&settings);
+        Ok(AppContext { db, clock: Arc::new(SystemClock), hooks: modules.hooks(), retention: settings.retention })
     }
 
     pub async fn build_with_database(
@@ -56,8 +65,10 @@ impl Application {
             .into_acceptor()
             .await
             .map_err(|e| format!("cannot listen on {}: {e}", settings.bind))?;
+        let purge_interval = (settings.purge_interval_hours > 0)
+            .then(|| Duration::from_secs(u64::from(settings.purge_interval_hours) * 3600));
         let port = acceptor.local_addr().first().and_then(|addr| addr.as_socket_addr().map(|a| a.port())).unwrap_or(0);
-        Ok(Self { acceptor, port, schema, app, modules, statements })
+        Ok(Self { acceptor, port, schema, app, modules, statements, purge_interval })
     }
 
     pub fn port(&self) -> u16 {
@@ -75,8 +86,11 @@ impl Application {
 
     /// Serves until the process receives Ctrl-C or SIGTERM.
     pub async fn run_until_stopped(self) -> Result<(), String> {
+        let purge =
+            self.purge_interval.map(|every| cogo_privacy::service::retention::spawn_scheduler(self.app.clone(), every));
         let routes = Route::new()
             .at("/graphql", get(graphql::graphiql_or_query).post(graphql::post.with(SizeLimit::new(MAX_BODY_BYTES))))
+            .at("/privacy/export", get(data_export::export))
             .at("/healthz", get(health::healthz))
             .at("/readyz", get(health::readyz))
             .data(self.schema)
@@ -85,10 +99,14 @@ impl Application {
             .data(self.modules.users.config())
             .with(RequestId);
         tracing::info!(port = self.port, "CoGo API listening; GraphiQL at /graphql");
-        poem::Server::new_with_acceptor(self.acceptor)
-            .run_with_graceful_shutdown(routes, shutdown_signal(), Some(std::time::Duration::from_secs(10)))
+        let served = poem::Server::new_with_acceptor(self.acceptor)
+            .run_with_graceful_shutdown(routes, shutdown_signal(), Some(Duration::from_secs(10)))
             .await
-            .map_err(|e| format!("server error: {e}"))
+            .map_err(|e| format!("server error: {e}"));
+        if let Some(purge) = purge {
+            purge.abort();
+        }
+        served
     }
 }
 

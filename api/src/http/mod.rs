@@ -1,4 +1,7 @@
-//! HTTP endpoints: `/graphql` (POST; GET for GraphiQL and queries), `/healthz`, `/readyz`.
+//! HTTP endpoints: `/graphql` (POST; GET for GraphiQL and queries), `/privacy/export` (a streamed data export),
+//! `/healthz`, `/readyz`.
+
+pub mod data_export;
 
 pub mod graphql;
 pub mod health;

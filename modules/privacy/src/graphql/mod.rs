@@ -1,0 +1,9 @@
+//! The privacy module's part of the GraphQL schema.
+
+mod mutation;
+mod query;
+mod types;
+
+pub use mutation::PrivacyMutation;
+pub use query::PrivacyQuery;
+pub use types::{DataExportKind, DataSubjectRequest, RetentionPurgeReport};

@@ -1,0 +1,67 @@
+use async_graphql::{Context, ID, Json, Object, connection::Connection};
+use cogo_kernel::{
+    AppContext, AppError, RequireAuth, RequireRole, Role, actor_from,
+    pagination::{PageRequest, connection_from, time_id_key},
+};
+use uuid::Uuid;
+
+use crate::graphql::types::{DataExportKind, DataSubjectRequest};
+use crate::service::{export, register};
+
+#[derive(Default)]
+pub struct PrivacyQuery;
+
+#[Object]
+impl PrivacyQuery {
+    /// Everything CoGo holds about you, as one machine-readable document (GDPR art. 15 and 20; layout in the
+    /// README, versioned by its `format` field). Logged in the request register. For very large accounts,
+    /// `GET /privacy/export` streams the same document.
+    #[graphql(guard = "RequireAuth")]
+    async fn my_data_export(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default)] kind: DataExportKind,
+    ) -> async_graphql::Result<Json<serde_json::Value>> {
+        let actor = actor_from(ctx)?;
+        let document = export::own_export(AppContext::of(ctx)?, actor.user_id, kind.into()).await?;
+        Ok(Json(parse(&document)?))
+    }
+
+    /// One account's register extract, for a request received by e-mail or letter. `PRIVACY_OFFICER` only.
+    #[graphql(guard = "RequireRole(Role::PrivacyOfficer)")]
+    async fn user_data_export(&self, ctx: &Context<'_>, user_id: ID) -> async_graphql::Result<Json<serde_json::Value>> {
+        let subject = parse_id(&user_id, "userId")?;
+        let actor = actor_from(ctx)?;
+        let document = export::staff_export(AppContext::of(ctx)?, subject).await?;
+        tracing::info!(staff_id = %actor.user_id, subject_id = %subject, "staff exported a user's data");
+        Ok(Json(parse(&document)?))
+    }
+
+    /// The data-subject request register, newest first. `PRIVACY_OFFICER` only.
+    #[graphql(guard = "RequireRole(Role::PrivacyOfficer)")]
+    async fn data_subject_requests(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<Connection<String, DataSubjectRequest>> {
+        let app = AppContext::of(ctx)?;
+        let page = PageRequest::parse(first, after)?;
+        let rows = register::page(&app.db, &page).await?;
+        let now = app.now();
+        Ok(connection_from(
+            &page,
+            rows,
+            |row| time_id_key(&row.received_at, &row.id),
+            |row| DataSubjectRequest::from_row(row, now),
+        ))
+    }
+}
+
+fn parse(document: &[u8]) -> Result<serde_json::Value, AppError> {
+    serde_json::from_slice(document).map_err(AppError::internal)
+}
+
+pub(crate) fn parse_id(id: &ID, field: &'static str) -> Result<Uuid, AppError> {
+    Uuid::parse_str(id.as_str()).map_err(|_| AppError::bad_input(field, "not an id"))
+}

@@ -1,0 +1,60 @@
+//! Erasure (GDPR art. 17; policy §4.7, §6.1): every module removes what it holds about the person, in one
+//! transaction. What bookkeeping law requires (§4.13) stays under the pseudonymous account id; the recipients who
+//! received the person's data are recorded on the request, so they can be told (art. 19).
+
+use chrono::{DateTime, Utc};
+use cogo_kernel::{AppContext, AppError, DataRecipient, DataSubjectRequestKind};
+use sea_orm::{DatabaseTransaction, TransactionTrait};
+use uuid::Uuid;
+
+use crate::service::register;
+
+/// The person deletes their own account, confirming with their password. A wrong password changes nothing but
+/// the log-in throttle (it counts as a failed log-in, so this is no way around it).
+pub async fn delete_own_account(app: &AppContext, user_id: Uuid, password: &str) -> Result<(), AppError> {
+    let txn = app.db.begin().await?;
+    if let Err(wrong) = app.hooks.accounts()?.verify_password(&txn, user_id, password).await {
+        txn.commit().await?;
+        return Err(wrong);
+    }
+    let now = app.now();
+    let recipients = erase(app, &txn, user_id, now).await?;
+    register::record_erasure_in_app(&txn, user_id, &recipients, now).await?;
+    txn.commit().await?;
+    tracing::info!(recipients = recipients.len(), "account erased at the user's request");
+    Ok(())
+}
+
+/// Staff carry out an erasure request received by e-mail or letter: the same erasure, and the request completed.
+/// The request must be an open `ERASURE` request of this account.
+pub async fn erase_on_request(app: &AppContext, user_id: Uuid, request_id: Uuid) -> Result<(), AppError> {
+    let txn = app.db.begin().await?;
+    let request = register::open_request(&txn, request_id).await?;
+    if request.subject_id != user_id {
+        return Err(AppError::bad_input("requestId", "this request is not about this user"));
+    }
+    if request.kind != DataSubjectRequestKind::Erasure.as_str() {
+        return Err(AppError::bad_input("requestId", "this is not an erasure request"));
+    }
+    if !app.hooks.accounts()?.is_open(&txn, user_id).await? {
+        return Err(AppError::NotFound("user"));
+    }
+    let now = app.now();
+    let recipients = erase(app, &txn, user_id, now).await?;
+    register::mark_completed(&txn, request, now, Some(&recipients)).await?;
+    txn.commit().await?;
+    tracing::info!(%request_id, recipients = recipients.len(), "account erased on a recorded request");
+    Ok(())
+}
+
+/// Learns who received the person's data (before the modules forget it), then erases them from every module.
+async fn erase(
+    app: &AppContext,
+    txn: &DatabaseTransaction,
+    user_id: Uuid,
+    at: DateTime<Utc>,
+) -> Result<Vec<DataRecipient>, AppError> {
+    let recipients = app.hooks.data_recipients(txn, user_id).await?;
+    app.hooks.erase_user_data(txn, user_id, at).await?;
+    Ok(recipients)
+}
