@@ -4,6 +4,7 @@ mod consent;
 mod gateway;
 mod offers;
 mod points;
+mod privacy;
 mod referrals;
 mod steps;
 mod users;

@@ -1,0 +1,57 @@
+//! Retention: what may no longer be kept is purged, by staff on demand and by the server's schedule; a second run
+//! removes nothing.
+
+use chrono::Duration;
+use cogo_tests::data;
+use serde_json::json;
+
+use super::{DELETE_ACCOUNT, RUN_PURGE, catalogue::traces_of, everything};
+
+#[tokio::test]
+async fn thirteen_months_after_an_erasure_the_purge_removes_the_rest_and_then_nothing() {
+    let w = everything().await;
+    data(&w.app.gql_as(&w.person, DELETE_ACCOUNT, json!({ "password": w.person.password })).await);
+    let soon = data(&w.app.gql_as(&w.privacy_officer, RUN_PURGE, json!({})).await)["runRetentionPurge"].clone();
+
+    w.app.advance_clock(Duration::days(396));
+    let officer = w.app.log_in(&w.privacy_officer).await;
+    let first = data(&w.app.gql_as(&officer, RUN_PURGE, json!({})).await)["runRetentionPurge"].clone();
+    let second = data(&w.app.gql_as(&officer, RUN_PURGE, json!({})).await)["runRetentionPurge"].clone();
+
+    assert_eq!(soon["accountsPurged"], 0, "a closed account is kept for a year: {soon}");
+    assert_eq!(first["accountsPurged"], 1, "{first}");
+    assert!(first["stepSamplesPurged"].as_u64().unwrap() >= 2, "the other users' old samples too: {first}");
+    assert!(first["sessionsPurged"].as_u64().unwrap() >= 1, "expired sessions: {first}");
+    assert_eq!(second["total"], 0, "idempotent: {second}");
+    let traces = traces_of(&w.app, &[&w.person.email], &[&w.first_name, &w.person.name], w.person_id()).await;
+    assert!(traces.is_empty(), "{traces:?}");
+}
+
+#[tokio::test]
+async fn bookkeeping_goes_after_seven_years() {
+    let w = everything().await;
+    data(&w.app.gql_as(&w.person, DELETE_ACCOUNT, json!({ "password": w.person.password })).await);
+
+    w.app.advance_clock(Duration::days(7 * 366));
+    let officer = w.app.log_in(&w.privacy_officer).await;
+    let report = data(&w.app.gql_as(&officer, RUN_PURGE, json!({})).await)["runRetentionPurge"].clone();
+
+    assert!(report["bookkeepingRecordsPurged"].as_u64().unwrap() >= 2, "redemptions and ledger: {report}");
+    let again = data(&w.app.gql_as(&officer, RUN_PURGE, json!({})).await)["runRetentionPurge"].clone();
+    assert_eq!(again["total"], 0, "{again}");
+}
+
+#[tokio::test]
+async fn an_open_account_keeps_its_points_and_day_totals_when_old_samples_go() {
+    let w = everything().await;
+
+    w.app.advance_clock(Duration::days(100));
+    let officer = w.app.log_in(&w.privacy_officer).await;
+    let person = w.app.log_in(&w.person).await;
+    let report = data(&w.app.gql_as(&officer, RUN_PURGE, json!({})).await)["runRetentionPurge"].clone();
+
+    assert_eq!(report["stepSamplesPurged"], 2, "{report}");
+    assert_eq!(report["accountsPurged"], 0);
+    let me = data(&w.app.gql_as(&person, "{ me { points { balance } } }", json!({})).await)["me"].clone();
+    assert_eq!(me["points"]["balance"], 3);
+}
