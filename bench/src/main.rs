@@ -4,6 +4,10 @@
 //! as for the tests), signs users up with the `health_data` consent, and sends `syncSteps` batches of 1,000 new
 //! samples over HTTP. Reports samples per second, p50/p99/max batch latency and the process's peak memory.
 //! It measures; it asserts nothing about time.
+//!
+//! `cargo run --release -p cogo-bench -- export [--samples N]` measures the data export instead (see `export.rs`).
+
+mod export;
 
 use std::time::{Duration, Instant};
 
@@ -14,18 +18,19 @@ const SYNC: &str = "mutation SyncSteps($samples: [StepSampleInput!]!) {
   syncSteps(samples: $samples) { accepted duplicates rejected { externalId reason } creditedMeters pointsAwarded balance } }";
 const BATCH: i64 = 1_000;
 
+fn flag(args: &[String], name: &str, default: usize) -> usize {
+    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
 #[tokio::main]
 async fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let flag = |name: &str, default: usize| {
-        args.iter()
-            .position(|a| a == name)
-            .and_then(|i| args.get(i + 1))
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(default)
-    };
-    let batches = flag("--batches", 30);
-    let users = flag("--users", 1).max(1);
+    if args.get(1).is_some_and(|a| a == "export") {
+        export::run(&args).await;
+        return;
+    }
+    let batches = flag(&args, "--batches", 30);
+    let users = flag(&args, "--users", 1).max(1);
     let database = if std::env::var("COGO_TEST_DATABASE_URL").is_ok() { "PostgreSQL" } else { "SQLite" };
 
     let app = spawn_app().await;
@@ -125,10 +130,18 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
 }
 
 fn peak_memory() -> String {
+    format!("{} kB", memory("VmHWM:"))
+}
+
+/// A memory figure of this process from `/proc/self/status`, in kB (0 where unknown).
+fn memory(field: &str) -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|status| {
-            status.lines().find(|l| l.starts_with("VmHWM:")).map(|l| l.trim_start_matches("VmHWM:").trim().to_string())
+            status
+                .lines()
+                .find(|l| l.starts_with(field))
+                .and_then(|l| l.trim_start_matches(field).trim().trim_end_matches("kB").trim().parse().ok())
         })
-        .unwrap_or_else(|| "unknown".into())
+        .unwrap_or(0)
 }
