@@ -8,7 +8,7 @@ use cogo_kernel::{AppContext, AppError, PurgeReport};
 use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseTransaction, Statement, TransactionTrait};
 
 /// The PostgreSQL advisory-lock key of the purge ("cogo-purge" in ASCII): one instance purges at a time.
-const PURGE_LOCK_KEY: i64 = 0x636f_676f_7075_7267;
+pub const PURGE_LOCK_KEY: i64 = 0x636f_676f_7075_7267;
 
 /// Whether to wait for another instance's purge to finish, or to leave the work to it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -55,3 +55,39 @@ async fn an_open_account_keeps_its_points_and_day_totals_when_old_samples_go() {
     let me = data(&w.app.gql_as(&person, "{ me { points { balance } } }", json!({})).await)["me"].clone();
     assert_eq!(me["points"]["balance"], 3);
 }
+
+#[tokio::test]
+async fn on_postgresql_one_instance_purges_at_a_time() {
+    use cogo_privacy::service::retention::{PURGE_LOCK_KEY, WhenBusy, run_purge};
+    use sea_orm::{ConnectionTrait, DatabaseBackend, Statement, TransactionTrait};
+
+    let app = cogo_tests::spawn_app().await;
+    let ctx = &app.context;
+    if ctx.db.get_database_backend() != DatabaseBackend::Postgres {
+        return; // SQLite has one writer: purges cannot overlap.
+    }
+    // Another instance is purging: it holds the lock in its transaction.
+    let other = ctx.db.begin().await.unwrap();
+    other
+        .execute_raw(Statement::from_sql_and_values(
+            DatabaseBackend::Postgres,
+            "SELECT pg_advisory_xact_lock($1)",
+            [PURGE_LOCK_KEY.into()],
+        ))
+        .await
+        .unwrap();
+
+    let skipped = run_purge(ctx, WhenBusy::Skip).await.unwrap();
+    let waiting = tokio::spawn({
+        let ctx = ctx.clone();
+        async move { run_purge(&ctx, WhenBusy::Wait).await.unwrap() }
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let finished_early = waiting.is_finished();
+    other.commit().await.unwrap();
+    let waited = waiting.await.unwrap();
+
+    assert!(skipped.is_none(), "the scheduler leaves the work to the instance holding the lock");
+    assert!(!finished_early, "an explicit purge waits for the other one");
+    assert!(waited.is_some());
+}
