@@ -12,6 +12,10 @@ use crate::error::AppError;
 /// Text is handed on once this much has been written.
 const CHUNK_BYTES: usize = 64 * 1024;
 
+/// How long a chunk may wait for a reader. The export holds a database transaction (on SQLite the one connection),
+/// so a reader that stops reading must not hold it for longer than this.
+const READER_STALL_LIMIT: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// Rows a module reads per query while it exports a large table.
 pub const EXPORT_PAGE_ROWS: u64 = 1_000;
 
@@ -134,8 +138,7 @@ impl ExportWriter {
         match self.sink.take() {
             None => Ok(std::mem::take(&mut self.buf)),
             Some(sink) => {
-                let rest = std::mem::take(&mut self.buf);
-                sink.send(rest).await.map_err(|_| AppError::internal("the export's reader went away"))?;
+                send(&sink, std::mem::take(&mut self.buf)).await?;
                 Ok(Vec::new())
             }
         }
@@ -175,10 +178,17 @@ impl ExportWriter {
         }
         if let Some(sink) = &self.sink {
             let chunk = std::mem::replace(&mut self.buf, Vec::with_capacity(CHUNK_BYTES + 1024));
-            sink.send(chunk).await.map_err(|_| AppError::internal("the export's reader went away"))?;
+            send(sink, chunk).await?;
         }
         Ok(())
     }
+}
+
+async fn send(sink: &mpsc::Sender<Vec<u8>>, chunk: Vec<u8>) -> Result<(), AppError> {
+    sink.send_timeout(chunk, READER_STALL_LIMIT).await.map_err(|error| match error {
+        mpsc::error::SendTimeoutError::Timeout(_) => AppError::internal("the export's reader stalled"),
+        mpsc::error::SendTimeoutError::Closed(_) => AppError::internal("the export's reader went away"),
+    })
 }
 
 #[cfg(test)]
