@@ -34,7 +34,7 @@ pub struct Unlocked {
 /// valid or sold-out offer and a reached per-user limit are `CONFLICT`; too few points is `INSUFFICIENT_POINTS`;
 /// a one-time offer while the customer has restricted processing is `PROCESSING_RESTRICTED`. Nothing is written
 /// unless everything succeeds.
-// An unlock is an ordinary event: its span carries the offer, never the user (§ logs without personal data).
+// An unlock is an ordinary event: its span carries the offer, never the user (logs carry no personal data).
 #[tracing::instrument(skip_all, fields(%offer_id))]
 pub async fn unlock_offer(app: &AppContext, actor: &Actor, offer_id: Uuid) -> Result<Unlocked, AppError> {
     let now = app.now();
