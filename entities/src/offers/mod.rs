@@ -1,5 +1,6 @@
 //! Tables owned by the offers module.
 
+pub mod disclosure;
 pub mod offer;
 pub mod partner;
 pub mod partner_member;

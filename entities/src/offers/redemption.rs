@@ -1,7 +1,9 @@
 use sea_orm::entity::prelude::*;
 
-/// An unlocked offer: the code the customer shows at the till. `user_id` is cleared when the customer's account is
-/// erased (the partner keeps an anonymous record of the sale).
+/// An unlocked offer: the code the customer shows at the till. A bookkeeping record (policy §4.13): kept for the
+/// bookkeeping period, then purged. When the customer's account is erased, `user_id` stays (the partner's
+/// accounting, under the pseudonymous account id that then links to nobody; the merchant sees only the pseudonym)
+/// and the name and e-mail shared with the partner are cleared.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "redemptions")]
 pub struct Model {
@@ -21,6 +23,11 @@ pub struct Model {
     pub status: String,
     pub unlocked_at: DateTimeUtc,
     pub redeemed_at: Option<DateTimeUtc>,
+    /// One-time offers only: the customer's name as it was shared with the partner at unlock (§4.6), so a later
+    /// change of the account does not reach the merchant. Cleared on erasure.
+    pub customer_name: Option<String>,
+    /// One-time offers only: the customer's e-mail as shared at unlock. Cleared on erasure.
+    pub customer_email: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -3,7 +3,8 @@
 //!
 //! Three audiences meet here and are kept apart: CoGo staff (`ADMIN`) onboard partners and their merchants; a
 //! merchant (a member of a partner) manages only that partner's offers and sees its customers only as per-partner
-//! pseudonyms (name and e-mail for one-time offers only); a user unlocks live offers with points. Only this module
+//! pseudonyms (plus the name and e-mail shared at a one-time unlock, logged as a disclosure); a user unlocks live
+//! offers with points. Only this module
 //! writes the offers tables; points move only through `cogo_points::service`.
 
 pub mod config;
@@ -46,5 +47,6 @@ impl Module for OffersModule {
             .data(self.config.clone())
             .data(DataLoader::new(loaders::PartnerLoader { db: app.db.clone() }, tokio::spawn))
             .data(DataLoader::new(loaders::OfferLoader { db: app.db.clone() }, tokio::spawn))
+            .data(DataLoader::new(loaders::RestrictionLoader { db: app.db.clone() }, tokio::spawn))
     }
 }

@@ -7,6 +7,7 @@ mod access;
 mod customers;
 mod loaders;
 mod portal;
+mod privacy;
 mod unlock;
 
 use chrono::{Duration, SecondsFormat, Utc};

@@ -3,7 +3,8 @@ use async_graphql::Enum;
 /// What an unlock links to the customer (§4.6).
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OfferKind {
-    /// A one-time purchase: the customer's name and e-mail are linked to the redemption, visible to that merchant.
+    /// A one-time purchase: unlocking shares the customer's name and e-mail (as they are then) with that merchant,
+    /// and is logged as a disclosure; not possible while the customer has restricted processing.
     OneTime,
     /// A reusable discount: the merchant sees only a per-partner pseudonym.
     Reusable,

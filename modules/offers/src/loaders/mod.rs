@@ -2,6 +2,8 @@
 
 mod offer;
 mod partner;
+mod restriction;
 
 pub use offer::OfferLoader;
 pub use partner::PartnerLoader;
+pub use restriction::RestrictionLoader;

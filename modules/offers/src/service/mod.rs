@@ -14,10 +14,18 @@ pub use redeem::redeem_code;
 pub use unlock::{Unlocked, unlock_offer};
 
 use async_graphql::ID;
+use cogo_entities::offers::offer;
 use cogo_kernel::AppError;
 use uuid::Uuid;
+
+use crate::domain::OfferKind;
 
 /// An id from a client. One that cannot be ours is reported like one that does not exist.
 pub fn parse_id(id: &ID, what: &'static str) -> Result<Uuid, AppError> {
     Uuid::parse_str(id.as_str()).map_err(|_| AppError::NotFound(what))
+}
+
+/// The kind of a stored offer.
+pub fn kind_of(row: &offer::Model) -> Result<OfferKind, AppError> {
+    OfferKind::parse(&row.kind).ok_or_else(|| AppError::internal(format!("unknown offer kind {}", row.kind)))
 }

@@ -11,7 +11,7 @@ use crate::domain::{NewOffer, OfferStatus, OfferTerms};
 use crate::service::partners::require_partner;
 
 /// Creates a draft offer of the merchant's partner.
-#[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
+#[tracing::instrument(skip_all)]
 pub async fn create_offer(app: &AppContext, actor: &Actor, input: NewOffer) -> Result<offer::Model, AppError> {
     let terms = OfferTerms::parse(input)?;
     let now = app.now();
@@ -42,7 +42,7 @@ pub async fn create_offer(app: &AppContext, actor: &Actor, input: NewOffer) -> R
 
 /// Moves one of the merchant's offers to `target` (see [`OfferStatus::can_become`]); any other move is `CONFLICT`.
 /// Another partner's offer is `NOT_FOUND`.
-#[tracing::instrument(skip_all, fields(user_id = %actor.user_id, %offer_id))]
+#[tracing::instrument(skip_all, fields(%offer_id))]
 pub async fn change_status(
     app: &AppContext,
     actor: &Actor,

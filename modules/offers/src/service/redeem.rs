@@ -10,7 +10,8 @@ use crate::service::partners::require_partner;
 /// Marks the redemption with this code used. The code is read case-insensitively; another partner's code (or no
 /// such code) is `NOT_FOUND`; a code used before is `CONFLICT` — one conditional UPDATE decides, so two tills
 /// racing with one code cannot both accept it.
-#[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
+// An ordinary event: the span carries no user id (logs carry no personal data).
+#[tracing::instrument(skip_all)]
 pub async fn redeem_code(app: &AppContext, actor: &Actor, typed: &str) -> Result<redemption::Model, AppError> {
     let now = app.now();
     let txn = app.db.begin().await?;

@@ -1,8 +1,10 @@
 //! Unlocking an offer with points (§4.6, §5.9): one transaction that takes a unit of stock, counts the unlock
-//! against the per-user limit, writes the redemption and debits the points — all or nothing.
+//! against the per-user limit, writes the redemption and debits the points — all or nothing. A one-time unlock
+//! also shares the customer's name and e-mail with the partner: refused while processing is restricted (art. 18),
+//! snapshotted on the redemption and logged as a disclosure (art. 19).
 
 use chrono::{DateTime, Utc};
-use cogo_entities::offers::{offer, redemption, unlock_count};
+use cogo_entities::offers::{disclosure, offer, redemption, unlock_count};
 use cogo_kernel::{Actor, AppContext, AppError};
 use cogo_points::{
     EntryKind,
@@ -15,8 +17,8 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use crate::domain::{OfferStatus, RedemptionCode, RedemptionStatus};
-use crate::service::lists::live_at;
+use crate::domain::{OfferKind, OfferStatus, OneTimeDisclosure, RedemptionCode, RedemptionStatus};
+use crate::service::{kind_of, lists::live_at};
 
 /// How often a fresh code is drawn when it collides with an existing one (practically never).
 const CODE_ATTEMPTS: usize = 5;
@@ -29,9 +31,11 @@ pub struct Unlocked {
 }
 
 /// Unlocks a live offer for the actor. A draft (or unknown) offer is `NOT_FOUND`; an archived, expired, not yet
-/// valid or sold-out offer and a reached per-user limit are `CONFLICT`; too few points is `INSUFFICIENT_POINTS`.
-/// Nothing is written unless everything succeeds.
-#[tracing::instrument(skip_all, fields(user_id = %actor.user_id, %offer_id))]
+/// valid or sold-out offer and a reached per-user limit are `CONFLICT`; too few points is `INSUFFICIENT_POINTS`;
+/// a one-time offer while the customer has restricted processing is `PROCESSING_RESTRICTED`. Nothing is written
+/// unless everything succeeds.
+// An unlock is an ordinary event: its span carries the offer, never the user (logs carry no personal data).
+#[tracing::instrument(skip_all, fields(%offer_id))]
 pub async fn unlock_offer(app: &AppContext, actor: &Actor, offer_id: Uuid) -> Result<Unlocked, AppError> {
     let now = app.now();
     let txn = app.db.begin().await?;
@@ -40,11 +44,15 @@ pub async fn unlock_offer(app: &AppContext, actor: &Actor, offer_id: Uuid) -> Re
         .one(&txn)
         .await?
         .ok_or(AppError::NotFound("offer"))?;
+    let shared = shared_with_partner(&txn, &offer, actor.user_id).await?;
     take_stock(&txn, &offer, now).await?;
     if let Some(limit) = offer.per_user_limit {
         count_unlock(&txn, offer.id, actor.user_id, limit).await?;
     }
-    let redemption = insert_redemption(&txn, &offer, actor.user_id, now).await?;
+    let redemption = insert_redemption(&txn, &offer, actor.user_id, shared, now).await?;
+    if redemption.customer_name.is_some() {
+        log_disclosure(&txn, &redemption).await?;
+    }
     let movement = Movement {
         user_id: actor.user_id,
         kind: EntryKind::OfferUnlock,
@@ -58,6 +66,41 @@ pub async fn unlock_offer(app: &AppContext, actor: &Actor, offer_id: Uuid) -> Re
     };
     txn.commit().await?;
     Ok(Unlocked { redemption, balance })
+}
+
+/// What the unlock shares with the partner: the customer's name and e-mail as they are now, for a one-time offer
+/// (§4.6); nothing for a reusable one. Sharing is processing, so a restricted account cannot unlock a one-time
+/// offer (art. 18); a reusable unlock shares nothing and stays allowed.
+async fn shared_with_partner(
+    txn: &DatabaseTransaction,
+    offer: &offer::Model,
+    user_id: Uuid,
+) -> Result<Option<(String, String)>, AppError> {
+    if kind_of(offer)? != OfferKind::OneTime {
+        return Ok(None);
+    }
+    cogo_consent::service::ensure_unrestricted(txn, user_id).await?;
+    let account = cogo_users::service::find_active_user(txn, user_id).await?;
+    Ok(Some((account.name, account.email)))
+}
+
+/// Records that the redemption's customer's name and e-mail went to its partner (§4.6, art. 19).
+async fn log_disclosure(txn: &DatabaseTransaction, redemption: &redemption::Model) -> Result<(), AppError> {
+    let Some(user_id) = redemption.user_id else {
+        return Err(AppError::internal("a fresh redemption has no customer"));
+    };
+    disclosure::Entity::insert(disclosure::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        user_id: Set(user_id),
+        partner_id: Set(redemption.partner_id),
+        offer_id: Set(redemption.offer_id),
+        redemption_id: Set(redemption.id),
+        categories: Set(OneTimeDisclosure::CATEGORIES.to_string()),
+        disclosed_at: Set(redemption.unlocked_at),
+    })
+    .exec_without_returning(txn)
+    .await?;
+    Ok(())
 }
 
 /// Takes one unit of stock (and counts the unlock) with one conditional UPDATE that also re-checks that the offer
@@ -116,8 +159,10 @@ async fn insert_redemption(
     txn: &DatabaseTransaction,
     offer: &offer::Model,
     user_id: Uuid,
+    shared: Option<(String, String)>,
     now: DateTime<Utc>,
 ) -> Result<redemption::Model, AppError> {
+    let (customer_name, customer_email) = shared.unzip();
     for _ in 0..CODE_ATTEMPTS {
         let row = redemption::Model {
             id: Uuid::now_v7(),
@@ -128,6 +173,8 @@ async fn insert_redemption(
             status: RedemptionStatus::Unlocked.as_str().to_string(),
             unlocked_at: now,
             redeemed_at: None,
+            customer_name: customer_name.clone(),
+            customer_email: customer_email.clone(),
         };
         // ON CONFLICT DO NOTHING never aborts the transaction, so drawing again needs no savepoint.
         let inserted = redemption::Entity::insert(active(&row))
@@ -151,5 +198,7 @@ fn active(row: &redemption::Model) -> redemption::ActiveModel {
         status: Set(row.status.clone()),
         unlocked_at: Set(row.unlocked_at),
         redeemed_at: Set(row.redeemed_at),
+        customer_name: Set(row.customer_name.clone()),
+        customer_email: Set(row.customer_email.clone()),
     }
 }

@@ -55,7 +55,7 @@ async fn one_time_offers_show_the_customers_name_and_email_to_that_merchant_only
 }
 
 #[tokio::test]
-async fn redemptions_are_exported_and_unlinked_on_erasure() {
+async fn redemptions_are_exported_and_kept_under_the_pseudonym_on_erasure() {
     let w = world().await;
     let one_time = live_offer(&w.app, &w.merchant_a, json!({ "kind": "ONE_TIME", "costPoints": 10 })).await;
     give_points(&w.app, &w.user, 10).await;
@@ -74,10 +74,14 @@ async fn redemptions_are_exported_and_unlinked_on_erasure() {
     txn.commit().await.unwrap();
 
     let seen_by_a = customers(&w, &w.merchant_a).await;
-    assert_eq!(seen_by_a, vec![Value::Null], "the sale stays, the customer is gone");
+    assert_eq!(seen_by_a.len(), 1, "the sale stays");
+    assert!(seen_by_a[0]["pseudonym"].is_string(), "under the pseudonym");
+    assert_eq!((&seen_by_a[0]["name"], &seen_by_a[0]["email"]), (&Value::Null, &Value::Null), "the customer is gone");
     let txn = ctx.db.begin().await.unwrap();
-    assert!(w.app.hooks_export(&txn, user_id).await.get("offers").is_none());
+    let export = w.app.hooks_export(&txn, user_id).await;
     txn.commit().await.unwrap();
+    assert!(export["offers"].get("disclosures").is_none());
+    assert_eq!(export["offers"]["redemptions"][0]["sharedWithPartner"], Value::Null);
 
     let merchant_id = Uuid::parse_str(&w.merchant_b.id).unwrap();
     let txn = ctx.db.begin().await.unwrap();

@@ -63,3 +63,26 @@ async fn listing_redemptions_loads_offers_partners_and_customers_in_batches() {
     assert_eq!(nodes(&body, &["myPartner", "redemptions"]).len(), 6);
     assert_eq!(small, large, "myPartner.redemptions: {small} vs {large}");
 }
+
+#[tokio::test]
+async fn the_restrictions_of_a_page_of_customers_load_in_one_batch() {
+    let w = world().await;
+    let offer = live_offer(&w.app, &w.merchant_a, json!({ "kind": "ONE_TIME", "costPoints": 10 })).await;
+    for i in 0..6 {
+        let customer = w.app.sign_up(&format!("Customer {i}")).await;
+        give_points(&w.app, &customer, 10).await;
+        data(&unlock(&w.app, &customer, &offer).await);
+        if i % 2 == 0 {
+            let body = w.app.gql_as(&customer, "mutation { restrictProcessing(restricted: true) }", json!({})).await;
+            data(&body);
+        }
+    }
+
+    let (small, _) = statements_of(&w.app, &w.merchant_a, PARTNER_REDEMPTIONS, json!({ "first": 2 })).await;
+    let (large, body) = statements_of(&w.app, &w.merchant_a, PARTNER_REDEMPTIONS, json!({ "first": 6 })).await;
+
+    let customers: Vec<_> = nodes(&body, &["myPartner", "redemptions"]).into_iter().map(|n| &n["customer"]).collect();
+    assert_eq!(customers.iter().filter(|c| c["name"].is_null()).count(), 3, "restricted customers hide their name");
+    assert_eq!(customers.iter().filter(|c| c["email"].is_string()).count(), 3);
+    assert_eq!(small, large, "myPartner.redemptions: {small} vs {large}");
+}

@@ -6,6 +6,7 @@ use cogo_kernel::AppError;
 use crate::domain::{OfferKind, OfferStatus};
 use crate::graphql::types::Partner;
 use crate::loaders::PartnerLoader;
+use crate::service::kind_of;
 
 /// An offer as users see it: what it costs, how long it lasts, how many are left, and whose it is.
 pub struct Offer(offer::Model);
@@ -14,10 +15,6 @@ impl From<offer::Model> for Offer {
     fn from(row: offer::Model) -> Self {
         Self(row)
     }
-}
-
-pub(crate) fn kind_of(row: &offer::Model) -> Result<OfferKind, AppError> {
-    OfferKind::parse(&row.kind).ok_or_else(|| AppError::internal(format!("unknown offer kind {}", row.kind)))
 }
 
 #[Object]

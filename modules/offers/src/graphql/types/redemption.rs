@@ -4,12 +4,12 @@ use async_graphql::{Context, ID, Object, SimpleObject, dataloader::DataLoader};
 use chrono::{DateTime, Utc};
 use cogo_entities::offers::{offer, redemption};
 use cogo_kernel::AppError;
-use cogo_users::loaders::UserLoader;
 
 use crate::config::OffersConfig;
 use crate::domain::{OfferKind, RedemptionStatus};
-use crate::graphql::types::{Offer, offer::kind_of};
-use crate::loaders::OfferLoader;
+use crate::graphql::types::Offer;
+use crate::loaders::{OfferLoader, RestrictionLoader};
+use crate::service::kind_of;
 
 fn status_of(row: &redemption::Model) -> Result<RedemptionStatus, AppError> {
     RedemptionStatus::parse(&row.status).ok_or_else(|| AppError::internal("unknown redemption status"))
@@ -103,20 +103,24 @@ impl PartnerRedemption {
         Ok(offer_of(ctx, &self.0).await?.into())
     }
 
-    /// Who unlocked it: a pseudonym that is stable for your partner only; name and e-mail only for one-time
-    /// offers (§4.6). Null once the customer has erased their account.
+    /// Who unlocked it: a pseudonym that is stable for your partner only; for one-time offers also the name and
+    /// e-mail the customer shared at unlock (§4.6), hidden while the customer has restricted processing and
+    /// gone once they have erased their account. Null only for sales whose customer was unlinked before CoGo kept
+    /// pseudonyms on erasure.
     async fn customer(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Customer>> {
         let Some(user_id) = self.0.user_id else {
             return Ok(None);
         };
         let config = ctx.data::<Arc<OffersConfig>>()?;
-        let pseudonym = config.pseudonym_key.pseudonym(self.0.partner_id, user_id);
+        let kind = kind_of(&offer_of(ctx, &self.0).await?)?;
+        let pseudonym = config.pseudonyms.pseudonym(kind, self.0.partner_id, user_id);
         let mut customer = Customer { pseudonym, name: None, email: None };
-        if kind_of(&offer_of(ctx, &self.0).await?)? == OfferKind::OneTime {
-            let users = ctx.data::<DataLoader<UserLoader>>()?;
-            if let Some(user) = users.load_one(user_id).await?.filter(|u| u.closed_at.is_none()) {
-                customer.name = Some(user.name);
-                customer.email = Some(user.email);
+        if kind == OfferKind::OneTime && (self.0.customer_name.is_some() || self.0.customer_email.is_some()) {
+            // Showing the shared data is processing it: not while the customer has restricted processing (art. 18).
+            let restrictions = ctx.data::<DataLoader<RestrictionLoader>>()?;
+            if !restrictions.load_one(user_id).await?.unwrap_or(false) {
+                customer.name = self.0.customer_name.clone();
+                customer.email = self.0.customer_email.clone();
             }
         }
         Ok(Some(customer))
@@ -126,11 +130,13 @@ impl PartnerRedemption {
 /// A customer as a merchant sees them. Nothing else about them (steps, points, …) is ever shown to a merchant.
 #[derive(SimpleObject)]
 pub struct Customer {
-    /// Stable identifier of this customer for your partner; another partner sees a different one.
+    /// Stable identifier of this customer for your partner; another partner sees a different one, and one-time
+    /// redemptions carry a different one from reusable ones.
     pub pseudonym: String,
-    /// The customer's name; only for one-time offers.
+    /// The customer's name as shared at unlock; only for one-time offers, not while processing is restricted.
     pub name: Option<String>,
-    /// The customer's e-mail address; only for one-time offers.
+    /// The customer's e-mail address as shared at unlock; only for one-time offers, not while processing is
+    /// restricted.
     pub email: Option<String>,
 }
 

@@ -1,0 +1,150 @@
+//! The offers module's section of a register extract (art. 15, 20).
+//!
+//! Redemptions and disclosures can grow with every unlock, so both are read page by page (keyset on time and id,
+//! oldest first) and written item by item; the offers and partners a page refers to are loaded once per page.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use cogo_entities::offers::{disclosure, offer, partner, partner_member, redemption};
+use cogo_kernel::{AppError, ExportWriter, export::EXPORT_PAGE_ROWS};
+use sea_orm::{ColumnTrait, Condition, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+/// Writes the user's redemptions, disclosures and merchant membership; nothing when there are none.
+pub async fn export_user_data(
+    txn: &DatabaseTransaction,
+    user_id: Uuid,
+    out: &mut ExportWriter,
+) -> Result<(), AppError> {
+    export_redemptions(txn, user_id, out).await?;
+    export_disclosures(txn, user_id, out).await?;
+    if let Some(membership) = partner_member::Entity::find_by_id(user_id).one(txn).await? {
+        let partners = partner_names(txn, [membership.partner_id]).await?;
+        out.field(
+            "merchantOf",
+            &json!({
+                "partnerId": membership.partner_id,
+                "partner": partners.get(&membership.partner_id),
+                "addedAt": membership.added_at,
+            }),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+async fn export_redemptions(txn: &DatabaseTransaction, user_id: Uuid, out: &mut ExportWriter) -> Result<(), AppError> {
+    let mut after: Option<(DateTime<Utc>, Uuid)> = None;
+    let mut listing = false;
+    loop {
+        let query = redemption::Entity::find().filter(redemption::Column::UserId.eq(user_id));
+        let page = page_after(query, redemption::Column::UnlockedAt, redemption::Column::Id, after).all(txn).await?;
+        let Some(last) = page.last() else { break };
+        after = Some((last.unlocked_at, last.id));
+        let offers = offer_titles(txn, page.iter().map(|r| r.offer_id)).await?;
+        let partners = partner_names(txn, page.iter().map(|r| r.partner_id)).await?;
+        if !listing {
+            out.begin_list("redemptions")?;
+            listing = true;
+        }
+        for row in &page {
+            let shared = (row.customer_name.is_some() || row.customer_email.is_some())
+                .then(|| json!({ "name": row.customer_name, "email": row.customer_email }));
+            out.item(&json!({
+                "id": row.id,
+                "code": row.code,
+                "status": row.status,
+                "unlockedAt": row.unlocked_at,
+                "redeemedAt": row.redeemed_at,
+                "offer": offers.get(&row.offer_id),
+                "partner": partners.get(&row.partner_id),
+                "sharedWithPartner": shared,
+            }))
+            .await?;
+        }
+        if (page.len() as u64) < EXPORT_PAGE_ROWS {
+            break;
+        }
+    }
+    if listing {
+        out.end_list()?;
+    }
+    Ok(())
+}
+
+async fn export_disclosures(txn: &DatabaseTransaction, user_id: Uuid, out: &mut ExportWriter) -> Result<(), AppError> {
+    let mut after: Option<(DateTime<Utc>, Uuid)> = None;
+    let mut listing = false;
+    loop {
+        let query = disclosure::Entity::find().filter(disclosure::Column::UserId.eq(user_id));
+        let page = page_after(query, disclosure::Column::DisclosedAt, disclosure::Column::Id, after).all(txn).await?;
+        let Some(last) = page.last() else { break };
+        after = Some((last.disclosed_at, last.id));
+        let offers = offer_titles(txn, page.iter().map(|d| d.offer_id)).await?;
+        let partners = partner_names(txn, page.iter().map(|d| d.partner_id)).await?;
+        if !listing {
+            out.begin_list("disclosures")?;
+            listing = true;
+        }
+        for row in &page {
+            out.item(&json!({
+                "partner": partners.get(&row.partner_id),
+                "offer": offers.get(&row.offer_id),
+                "redemptionId": row.redemption_id,
+                "disclosedAt": row.disclosed_at,
+                "categories": row.categories.split(',').collect::<Vec<_>>(),
+            }))
+            .await?;
+        }
+        if (page.len() as u64) < EXPORT_PAGE_ROWS {
+            break;
+        }
+    }
+    if listing {
+        out.end_list()?;
+    }
+    Ok(())
+}
+
+/// One page of rows oldest first, after the `(time, id)` of the previous page's last row.
+fn page_after<E: EntityTrait>(
+    query: Select<E>,
+    time: E::Column,
+    id: E::Column,
+    after: Option<(DateTime<Utc>, Uuid)>,
+) -> Select<E> {
+    let query = match after {
+        None => query,
+        Some((at, last_id)) => {
+            query.filter(Condition::any().add(time.gt(at)).add(Condition::all().add(time.eq(at)).add(id.gt(last_id))))
+        }
+    };
+    query.order_by_asc(time).order_by_asc(id).limit(EXPORT_PAGE_ROWS)
+}
+
+/// `{ id, title, kind }` of the offers with these ids.
+async fn offer_titles(
+    txn: &DatabaseTransaction,
+    ids: impl IntoIterator<Item = Uuid>,
+) -> Result<HashMap<Uuid, Value>, AppError> {
+    let rows = offer::Entity::find().filter(offer::Column::Id.is_in(distinct(ids))).all(txn).await?;
+    Ok(rows.into_iter().map(|o| (o.id, json!({ "id": o.id, "title": o.title, "kind": o.kind }))).collect())
+}
+
+/// Names of the partners with these ids.
+async fn partner_names(
+    txn: &DatabaseTransaction,
+    ids: impl IntoIterator<Item = Uuid>,
+) -> Result<HashMap<Uuid, String>, AppError> {
+    let rows = partner::Entity::find().filter(partner::Column::Id.is_in(distinct(ids))).all(txn).await?;
+    Ok(rows.into_iter().map(|p| (p.id, p.name)).collect())
+}
+
+fn distinct(ids: impl IntoIterator<Item = Uuid>) -> Vec<Uuid> {
+    let mut ids: Vec<Uuid> = ids.into_iter().collect();
+    ids.sort();
+    ids.dedup();
+    ids
+}

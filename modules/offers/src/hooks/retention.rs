@@ -1,0 +1,27 @@
+//! The offers module's retention purge.
+
+use chrono::{DateTime, Utc};
+use cogo_entities::offers::{disclosure, redemption};
+use cogo_kernel::{AppError, PurgeReport, RetentionPolicy, retention::purged};
+use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, sea_query::Query};
+
+/// Redemptions are bookkeeping records (Bokföringslagen 7 kap. 2 §, policy §4.13): kept `bookkeeping_years` from
+/// the unlock, then deleted with their disclosures. Deleting by time makes a second run at the same `now` a no-op.
+pub async fn purge_expired(
+    txn: &DatabaseTransaction,
+    now: DateTime<Utc>,
+    policy: &RetentionPolicy,
+) -> Result<PurgeReport, AppError> {
+    let before = policy.bookkeeping_before(now);
+    let expired = Query::select()
+        .column(redemption::Column::Id)
+        .from(redemption::Entity)
+        .and_where(redemption::Column::UnlockedAt.lt(before))
+        .to_owned();
+    // Explicitly, not by the foreign key's cascade: SQLite enforces foreign keys only when asked to.
+    disclosure::Entity::delete_many().filter(disclosure::Column::RedemptionId.in_subquery(expired)).exec(txn).await?;
+    let deleted = redemption::Entity::delete_many().filter(redemption::Column::UnlockedAt.lt(before)).exec(txn).await?;
+    let mut report = PurgeReport::default();
+    report.add(purged::BOOKKEEPING_RECORDS, deleted.rows_affected);
+    Ok(report)
+}
