@@ -9,7 +9,7 @@ pub struct Model {
     pub id: Uuid,
     #[sea_orm(indexed)]
     pub user_id: Uuid,
-    /// `WALKING`, `REFERRAL_REWARD`, `OFFER_UNLOCK`, `ADJUSTMENT`.
+    /// `WALKING`, `REFERRAL_REWARD`, `OFFER_UNLOCK`, `ADJUSTMENT`, `ACCOUNT_CLOSED`.
     pub kind: String,
     pub amount: i64,
     pub description: String,
