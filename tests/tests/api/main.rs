@@ -5,5 +5,6 @@ mod gateway;
 mod offers;
 mod points;
 mod referrals;
+mod retention_people;
 mod steps;
 mod users;
