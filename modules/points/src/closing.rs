@@ -30,6 +30,14 @@ pub fn closing_reference(user_id: Uuid) -> String {
 /// entry (a ledger entry is never zero), so its balance row — zero, and derivable from the ledger — is removed
 /// instead: a ledger without a balance row is a closed account's (an open account's first credit creates its row).
 pub async fn close_account(txn: &DatabaseTransaction, user_id: Uuid, at: DateTime<Utc>) -> Result<(), AppError> {
+    let already_closed = ledger_entry::Entity::find()
+        .filter(ledger_entry::Column::Reference.eq(closing_reference(user_id)))
+        .one(txn)
+        .await?
+        .is_some();
+    if already_closed {
+        return Ok(());
+    }
     let remaining = service::balance_of(txn, user_id).await?.balance;
     if remaining > 0 {
         let movement = Movement {

@@ -94,10 +94,12 @@ impl ModuleHooks for UsersHooks {
         user_id: Uuid,
         at: DateTime<Utc>,
     ) -> Result<(), AppError> {
-        if let Some(account) = user::Entity::find_by_id(user_id).one(txn).await? {
-            let key = throttle::throttle_key(&self.config.token_secret, &account.email);
-            throttle::reset(txn, &key).await?;
-        }
+        // No account, no closing record: erasing twice, or an id that never was an account, writes nothing.
+        let Some(account) = user::Entity::find_by_id(user_id).one(txn).await? else {
+            return Ok(());
+        };
+        let key = throttle::throttle_key(&self.config.token_secret, &account.email);
+        throttle::reset(txn, &key).await?;
         user::Entity::delete_by_id(user_id).exec(txn).await?;
         closed_account::Entity::insert(closed_account::ActiveModel { id: Set(user_id), closed_at: Set(at) })
             .on_conflict_do_nothing_on([closed_account::Column::Id])

@@ -157,6 +157,12 @@ async fn erasure_leaves_a_closing_record_and_a_ledger_that_sums_to_the_forfeited
     assert_eq!(closing["amount"], -4);
     assert_eq!(closing["description"], "Account closed: remaining points forfeited");
 
+    // Erasing again changes nothing.
+    erase(&app, id_of(&anna)).await;
+    assert_eq!(number(&app, "SELECT COUNT(*) FROM point_ledger_entries").await, 2);
+    assert_eq!(number(&app, "SELECT COUNT(*) FROM point_balances").await, 1);
+    assert_eq!(number(&app, "SELECT COUNT(*) FROM closed_accounts").await, 1);
+
     let log_in = app.gql(LOG_IN, json!({ "email": anna.email, "password": anna.password })).await;
     assert_eq!(error_code(&log_in), "UNAUTHENTICATED");
     let again = app.sign_up_with("Anna", &anna.email, "correct horse battery").await;

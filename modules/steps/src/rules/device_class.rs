@@ -2,7 +2,7 @@
 //! name their devices after themselves ("Anna's Apple Watch"). Only the kind of device is kept; the name is
 //! classified as soon as it arrives and never stored.
 
-/// The kind of device that reported a sample.
+/// The kind of device that reported a sample: all that is kept of its source (policy §4.2, data minimisation).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DeviceClass {
     Phone,
