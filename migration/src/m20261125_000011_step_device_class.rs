@@ -30,10 +30,22 @@ impl MigrationTrait for Migration {
         )
         .await?;
         db.execute_unprepared("ALTER TABLE step_samples DROP COLUMN source").await?;
-        Ok(())
+        // The retention purge deletes samples by age across all users.
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_step_samples_start_at")
+                    .table(StepSamples::Table)
+                    .col(StepSamples::StartAt)
+                    .to_owned(),
+            )
+            .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .drop_index(Index::drop().name("idx_step_samples_start_at").table(StepSamples::Table).to_owned())
+            .await?;
         manager
             .alter_table(
                 Table::alter()
@@ -59,4 +71,5 @@ enum StepSamples {
     Table,
     Source,
     DeviceClass,
+    StartAt,
 }
