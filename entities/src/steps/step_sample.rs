@@ -9,8 +9,9 @@ pub struct Model {
     pub id: Uuid,
     pub user_id: Uuid,
     pub external_id: String,
-    /// The device, e.g. "iPhone", "Apple Watch".
-    pub source: String,
+    /// `PHONE`, `WATCH` or `OTHER`: the kind of device, never HealthKit's free-text source name, which often
+    /// carries the owner's name ("Anna's Apple Watch"; data minimisation, policy §4.2).
+    pub device_class: String,
     pub start_at: DateTimeUtc,
     pub end_at: DateTimeUtc,
     pub steps: i32,

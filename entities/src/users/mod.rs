@@ -1,5 +1,6 @@
 //! Tables owned by the users module.
 
+pub mod closed_account;
 pub mod login_throttle;
 pub mod refresh_token;
 pub mod session;

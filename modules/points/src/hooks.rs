@@ -1,12 +1,18 @@
-//! The points module's part in data export and erasure.
+//! The points module's part in data export, erasure and the retention purge.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use cogo_entities::points::{balance, ledger_entry};
-use cogo_kernel::{AppError, ExportWriter, ModuleHooks};
-use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};
+use cogo_entities::points::ledger_entry;
+use cogo_kernel::{
+    AppError, ExportWriter, ModuleHooks,
+    export::EXPORT_PAGE_ROWS,
+    retention::{PurgeReport, RetentionPolicy, purged},
+};
+use sea_orm::{ColumnTrait, Condition, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::json;
 use uuid::Uuid;
+
+use crate::{closing, service};
 
 pub struct PointsHooks;
 
@@ -16,36 +22,71 @@ impl ModuleHooks for PointsHooks {
         "points"
     }
 
+    /// The balance, then the ledger oldest first, read page by page (keyset on created, id) and written entry by
+    /// entry, so a long ledger exports in bounded memory.
     async fn export_user_data(
         &self,
         txn: &DatabaseTransaction,
         user_id: Uuid,
         out: &mut ExportWriter,
     ) -> Result<(), AppError> {
-        let balance = balance::Entity::find_by_id(user_id).one(txn).await?;
-        let entries = ledger_entry::Entity::find()
-            .filter(ledger_entry::Column::UserId.eq(user_id))
-            .order_by_asc(ledger_entry::Column::CreatedAt)
-            .all(txn)
-            .await?;
-        out.fields(json!({
-            "balance": balance.as_ref().map_or(0, |b| b.balance),
-            "lifetimeEarned": balance.as_ref().map_or(0, |b| b.lifetime_earned),
-            "ledger": entries.iter().map(|e| json!({
-                "amount": e.amount, "kind": e.kind, "description": e.description, "createdAt": e.created_at,
-            })).collect::<Vec<_>>(),
-        }))
-        .await
+        let balance = service::balance_of(txn, user_id).await?;
+        out.field("balance", &balance.balance).await?;
+        out.field("lifetimeEarned", &balance.lifetime_earned).await?;
+        out.begin_list("ledger")?;
+        let mut after: Option<(DateTime<Utc>, Uuid)> = None;
+        loop {
+            let mut query = ledger_entry::Entity::find().filter(ledger_entry::Column::UserId.eq(user_id));
+            if let Some((created, id)) = after {
+                query = query.filter(
+                    Condition::any().add(ledger_entry::Column::CreatedAt.gt(created)).add(
+                        Condition::all()
+                            .add(ledger_entry::Column::CreatedAt.eq(created))
+                            .add(ledger_entry::Column::Id.gt(id)),
+                    ),
+                );
+            }
+            let page = query
+                .order_by_asc(ledger_entry::Column::CreatedAt)
+                .order_by_asc(ledger_entry::Column::Id)
+                .limit(EXPORT_PAGE_ROWS)
+                .all(txn)
+                .await?;
+            for e in &page {
+                out.item(&json!({
+                    "amount": e.amount, "kind": e.kind, "description": e.description, "createdAt": e.created_at,
+                }))
+                .await?;
+            }
+            match page.last() {
+                Some(last) if page.len() as u64 == EXPORT_PAGE_ROWS => after = Some((last.created_at, last.id)),
+                _ => break,
+            }
+        }
+        out.end_list()
     }
 
+    /// Keeps the ledger and the balance row (bookkeeping, under the pseudonymous id; entry descriptions name no
+    /// one) and forfeits what remains with an `ACCOUNT_CLOSED` entry.
     async fn erase_user_data(
         &self,
         txn: &DatabaseTransaction,
         user_id: Uuid,
-        _at: DateTime<Utc>,
+        at: DateTime<Utc>,
     ) -> Result<(), AppError> {
-        ledger_entry::Entity::delete_many().filter(ledger_entry::Column::UserId.eq(user_id)).exec(txn).await?;
-        balance::Entity::delete_by_id(user_id).exec(txn).await?;
-        Ok(())
+        closing::close_account(txn, user_id, at).await
+    }
+
+    /// Bookkeeping of closed accounts past `bookkeeping_years` goes; open accounts' ledgers stay whole.
+    async fn purge_expired(
+        &self,
+        txn: &DatabaseTransaction,
+        now: DateTime<Utc>,
+        policy: &RetentionPolicy,
+    ) -> Result<PurgeReport, AppError> {
+        let deleted = closing::purge_closed_books(txn, policy.bookkeeping_before(now)).await?;
+        let mut report = PurgeReport::default();
+        report.add(purged::BOOKKEEPING_RECORDS, deleted);
+        Ok(report)
     }
 }

@@ -11,6 +11,8 @@ pub enum EntryKind {
     OfferUnlock,
     /// A correction by CoGo staff (either way).
     Adjustment,
+    /// The account was closed: the remaining points were forfeited (debit).
+    AccountClosed,
 }
 
 impl EntryKind {
@@ -20,12 +22,19 @@ impl EntryKind {
             EntryKind::ReferralReward => "REFERRAL_REWARD",
             EntryKind::OfferUnlock => "OFFER_UNLOCK",
             EntryKind::Adjustment => "ADJUSTMENT",
+            EntryKind::AccountClosed => "ACCOUNT_CLOSED",
         }
     }
 
     pub fn parse(text: &str) -> Option<Self> {
-        [EntryKind::Walking, EntryKind::ReferralReward, EntryKind::OfferUnlock, EntryKind::Adjustment]
-            .into_iter()
-            .find(|kind| kind.as_str() == text)
+        [
+            EntryKind::Walking,
+            EntryKind::ReferralReward,
+            EntryKind::OfferUnlock,
+            EntryKind::Adjustment,
+            EntryKind::AccountClosed,
+        ]
+        .into_iter()
+        .find(|kind| kind.as_str() == text)
     }
 }

@@ -1,6 +1,7 @@
 //! Points: the append-only ledger and balances (policy §5.6–5.7). Steps and referrals credit, offers debit, always
 //! through [`service`] and inside the caller's transaction. Only this module writes the points tables.
 
+pub mod closing;
 pub mod graphql;
 pub mod hooks;
 pub mod kind;

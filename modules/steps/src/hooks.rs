@@ -1,11 +1,15 @@
-//! The steps module's part in data export and erasure. Sample data goes with the user's export (§5.7) and is
-//! erased with the account.
+//! The steps module's part in consent withdrawal, data export, erasure and the retention purge.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use cogo_consent::purposes;
 use cogo_entities::steps::{step_day, step_sample, step_total};
-use cogo_kernel::{AppError, ExportWriter, ModuleHooks};
-use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};
+use cogo_kernel::{
+    AppError, DomainEvent, ExportWriter, Hooks, ModuleHooks,
+    export::EXPORT_PAGE_ROWS,
+    retention::{PurgeReport, RetentionPolicy, purged},
+};
+use sea_orm::{ColumnTrait, Condition, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -17,34 +21,74 @@ impl ModuleHooks for StepsHooks {
         "steps"
     }
 
+    /// Withdrawing the `health_data` consent (art. 7.3) deletes the raw samples at once: they are health data and
+    /// may no longer be processed. The day totals, the carried-over remainder and the points already earned stay —
+    /// they are the result of processing done while the consent held, and the points are the user's.
+    async fn on_event(&self, txn: &DatabaseTransaction, _hooks: &Hooks, event: &DomainEvent) -> Result<(), AppError> {
+        match event {
+            DomainEvent::ConsentChanged { user_id, purpose, granted: false, .. }
+                if purpose == purposes::HEALTH_DATA =>
+            {
+                let deleted = delete_samples_of(txn, *user_id).await?;
+                tracing::info!(deleted, "step samples deleted after health data consent was withdrawn");
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Samples are read and written page by page (keyset on start, id), so an account with 100,000 samples
+    /// exports in bounded memory. Only the device class is exported: the source name was never stored.
     async fn export_user_data(
         &self,
         txn: &DatabaseTransaction,
         user_id: Uuid,
         out: &mut ExportWriter,
     ) -> Result<(), AppError> {
-        let samples = step_sample::Entity::find()
-            .filter(step_sample::Column::UserId.eq(user_id))
-            .order_by_asc(step_sample::Column::StartAt)
-            .all(txn)
-            .await?;
+        out.begin_list("samples")?;
+        let mut after: Option<(DateTime<Utc>, Uuid)> = None;
+        loop {
+            let mut query = step_sample::Entity::find().filter(step_sample::Column::UserId.eq(user_id));
+            if let Some((start, id)) = after {
+                query = query.filter(Condition::any().add(step_sample::Column::StartAt.gt(start)).add(
+                    Condition::all().add(step_sample::Column::StartAt.eq(start)).add(step_sample::Column::Id.gt(id)),
+                ));
+            }
+            let page = query
+                .order_by_asc(step_sample::Column::StartAt)
+                .order_by_asc(step_sample::Column::Id)
+                .limit(EXPORT_PAGE_ROWS)
+                .all(txn)
+                .await?;
+            for s in &page {
+                out.item(&json!({
+                    "externalId": s.external_id, "deviceClass": s.device_class, "startAt": s.start_at,
+                    "endAt": s.end_at, "steps": s.steps, "distanceMeters": s.distance_meters,
+                    "wasUserEntered": s.was_user_entered, "syncedAt": s.synced_at,
+                }))
+                .await?;
+            }
+            match page.last() {
+                Some(last) if page.len() as u64 == EXPORT_PAGE_ROWS => after = Some((last.start_at, last.id)),
+                _ => break,
+            }
+        }
+        out.end_list()?;
+        // At most one row per day walked: small enough to read at once.
         let days = step_day::Entity::find()
             .filter(step_day::Column::UserId.eq(user_id))
             .order_by_asc(step_day::Column::Day)
             .all(txn)
             .await?;
-        out.fields(json!({
-            "samples": samples.iter().map(|s| json!({
-                "externalId": s.external_id, "source": s.source, "startAt": s.start_at, "endAt": s.end_at,
-                "steps": s.steps, "distanceMeters": s.distance_meters, "wasUserEntered": s.was_user_entered,
-                "syncedAt": s.synced_at,
-            })).collect::<Vec<_>>(),
-            "days": days.iter().map(|d| json!({
+        out.begin_list("days")?;
+        for d in &days {
+            out.item(&json!({
                 "date": d.day, "steps": d.steps, "walkedMeters": d.walked_mm as f64 / 1000.0,
                 "creditedMeters": d.credited_mm as f64 / 1000.0,
-            })).collect::<Vec<_>>(),
-        }))
-        .await
+            }))
+            .await?;
+        }
+        out.end_list()
     }
 
     async fn erase_user_data(
@@ -53,9 +97,35 @@ impl ModuleHooks for StepsHooks {
         user_id: Uuid,
         _at: DateTime<Utc>,
     ) -> Result<(), AppError> {
-        step_sample::Entity::delete_many().filter(step_sample::Column::UserId.eq(user_id)).exec(txn).await?;
+        delete_samples_of(txn, user_id).await?;
         step_day::Entity::delete_many().filter(step_day::Column::UserId.eq(user_id)).exec(txn).await?;
         step_total::Entity::delete_by_id(user_id).exec(txn).await?;
         Ok(())
     }
+
+    /// Raw samples are kept `step_sample_days` (policy §5.7). By then they were credited long ago: a sample that
+    /// starts more than 7 days ago is refused at sync (`QualifiedMovement::MAX_AGE`), so no later sync can need
+    /// them to recompute a day, and the day totals they produced stay.
+    async fn purge_expired(
+        &self,
+        txn: &DatabaseTransaction,
+        now: DateTime<Utc>,
+        policy: &RetentionPolicy,
+    ) -> Result<PurgeReport, AppError> {
+        let deleted = step_sample::Entity::delete_many()
+            .filter(step_sample::Column::StartAt.lt(policy.step_samples_before(now)))
+            .exec(txn)
+            .await?;
+        let mut report = PurgeReport::default();
+        report.add(purged::STEP_SAMPLES, deleted.rows_affected);
+        Ok(report)
+    }
+}
+
+async fn delete_samples_of(txn: &DatabaseTransaction, user_id: Uuid) -> Result<u64, AppError> {
+    Ok(step_sample::Entity::delete_many()
+        .filter(step_sample::Column::UserId.eq(user_id))
+        .exec(txn)
+        .await?
+        .rows_affected)
 }

@@ -1,7 +1,8 @@
 //! Steps: HealthKit sample sync and the conversion of walking into points (policy §5.4–5.8).
 //!
 //! The rules live in [`rules`], each named after what it enforces: [`rules::QualifiedMovement`] (plausibility),
-//! [`rules::OverlapPolicy`] (iPhone and Watch counted once), [`rules::DailyCap`] and [`rules::KilometrePoints`].
+//! [`rules::OverlapPolicy`] (iPhone and Watch counted once), [`rules::DailyCap`] and [`rules::KilometrePoints`];
+//! [`rules::DeviceClass`] is all that is kept of a sample's source (minimisation).
 
 pub mod graphql;
 pub mod hooks;

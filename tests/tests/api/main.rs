@@ -6,5 +6,6 @@ mod offers;
 mod points;
 mod privacy;
 mod referrals;
+mod retention_people;
 mod steps;
 mod users;

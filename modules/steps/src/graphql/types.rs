@@ -18,7 +18,8 @@ pub struct StepSampleInput {
     pub steps: i32,
     /// Distance walked in the interval, in metres.
     pub distance_meters: f64,
-    /// The device, e.g. "iPhone", "Apple Watch".
+    /// The device, e.g. "iPhone", "Apple Watch". Only its class (phone, watch, other) is kept; the name itself,
+    /// which often carries yours, is never stored.
     pub source: String,
     /// HealthKit's HKMetadataKeyWasUserEntered: typed in by hand. Stored, never credited. Absent means false.
     pub was_user_entered: Option<bool>,

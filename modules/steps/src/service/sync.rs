@@ -18,7 +18,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::rules::{
-    DailyCap, KilometrePoints, OverlapPolicy, QualifiedMovement, RejectionReason, Report, SampleInput,
+    DailyCap, DeviceClass, KilometrePoints, OverlapPolicy, QualifiedMovement, RejectionReason, Report, SampleInput,
     overlap::day_start,
 };
 
@@ -47,7 +47,8 @@ pub struct SyncOutcome {
 
 /// Stores the batch's new plausible samples, credits the walking they add (each moment once, at most 50 km a day)
 /// and awards a point for every full kilometre, all in one transaction. Requires the `health_data` consent.
-#[tracing::instrument(skip_all, fields(user_id = %actor.user_id, samples = samples.len()))]
+/// Logs counts only: a sync is an ordinary event, so its log lines carry no user id.
+#[tracing::instrument(skip_all, fields(samples = samples.len()))]
 pub async fn sync_steps(app: &AppContext, actor: &Actor, samples: Vec<SampleInput>) -> Result<SyncOutcome, AppError> {
     if samples.len() > MAX_BATCH {
         return Err(AppError::bad_input("samples", format!("a batch holds at most {MAX_BATCH} samples")));
@@ -149,7 +150,7 @@ async fn store_new_samples(
             id: Set(Uuid::now_v7()),
             user_id: Set(user_id),
             external_id: Set(s.external_id.clone()),
-            source: Set(s.source.clone()),
+            device_class: Set(DeviceClass::classify(&s.source).as_str().to_string()),
             start_at: Set(s.start_at),
             end_at: Set(s.end_at),
             steps: Set(s.steps),

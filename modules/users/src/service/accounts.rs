@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use cogo_entities::users::{session, user};
-use cogo_kernel::{Actor, AppContext, AppError, DomainEvent};
+use cogo_kernel::{Actor, AppContext, AppError, DataSubjectRequestKind, DomainEvent};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
     TransactionTrait, sea_query::Expr,
@@ -54,7 +54,8 @@ pub async fn sign_up(app: &AppContext, config: &UsersConfig, input: SignUp) -> R
     app.hooks.publish(&txn, &DomainEvent::UserSignedUp { user_id, referral_code, at: now }).await?;
     let issued = start_session(&txn, config, user_id, now).await?;
     txn.commit().await.map_err(email_conflict)?;
-    tracing::info!(%user_id, "account created");
+    // An ordinary event: logged without the user id.
+    tracing::info!("account created");
     Ok(issued)
 }
 
@@ -104,8 +105,9 @@ pub async fn open_account_ids(db: &impl ConnectionTrait) -> Result<Vec<Uuid>, Ap
         .await?)
 }
 
-/// Rectification (§6.1): the user changes their own name and/or e-mail. Absent fields stay as they are.
-#[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
+/// Rectification (§6.1): the user changes their own name and/or e-mail. Absent fields stay as they are. A change
+/// is a data-subject request (art. 16), so it is published for the request register in the same transaction.
+#[tracing::instrument(skip_all)]
 pub async fn update_profile(
     app: &AppContext,
     actor: &Actor,
@@ -116,6 +118,12 @@ pub async fn update_profile(
     let email = email.map(|e| Email::parse("email", &e)).transpose()?;
     let txn = app.db.begin().await?;
     let current = find_active_user(&txn, actor.user_id).await?;
+    let name = name.filter(|name| name.as_str() != current.name);
+    let email = email.filter(|email| email.as_str() != current.email);
+    if name.is_none() && email.is_none() {
+        txn.commit().await?;
+        return Ok(current);
+    }
     let mut account: user::ActiveModel = current.into();
     if let Some(name) = name {
         account.name = Set(name.into_inner());
@@ -124,8 +132,15 @@ pub async fn update_profile(
         ensure_email_free(&txn, &email, Some(actor.user_id)).await?;
         account.email = Set(email.into_inner());
     }
-    account.updated_at = Set(app.now());
+    let now = app.now();
+    account.updated_at = Set(now);
     let updated = account.update(&txn).await.map_err(email_conflict)?;
+    let request = DomainEvent::DataSubjectRequestMade {
+        user_id: actor.user_id,
+        kind: DataSubjectRequestKind::Rectification,
+        at: now,
+    };
+    app.hooks.publish(&txn, &request).await?;
     txn.commit().await.map_err(email_conflict)?;
     Ok(updated)
 }

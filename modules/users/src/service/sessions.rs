@@ -24,6 +24,12 @@ pub struct IssuedSession {
 
 const WRONG_CREDENTIALS: &str = "wrong e-mail or password";
 
+/// How log-in reads a typed e-mail address (trimmed, lower-case); whatever identifies a person by e-mail uses
+/// the same, so the address that logs in is the address that is found.
+pub fn normalise_login_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
 /// Log-in by e-mail and password. A wrong e-mail and a wrong password get the same answer, in the same time.
 #[tracing::instrument(skip_all)]
 pub async fn log_in(
@@ -32,7 +38,7 @@ pub async fn log_in(
     email: &str,
     password: &str,
 ) -> Result<IssuedSession, AppError> {
-    let email = email.trim().to_lowercase();
+    let email = normalise_login_email(email);
     let key = throttle::throttle_key(&config.token_secret, &email);
     let now = app.now();
     throttle::begin_attempt(&app.db, &key, now).await?;

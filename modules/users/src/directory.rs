@@ -1,0 +1,74 @@
+//! The users module's [`AccountDirectory`]: how the privacy module identifies a data subject and checks their
+//! password without reading the users' tables.
+
+use std::sync::{Arc, OnceLock};
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use cogo_entities::users::user;
+use cogo_kernel::{AccountDirectory, AppError, Clock, SharedClock, SystemClock};
+use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
+use uuid::Uuid;
+
+use crate::config::UsersConfig;
+use crate::domain::PasswordHash;
+use crate::service::{accounts::find_active_user, sessions::normalise_login_email, throttle};
+
+pub struct UsersDirectory {
+    pub(crate) config: Arc<UsersConfig>,
+    /// The application's clock, known once the module is registered on the schema (the throttle's windows must
+    /// be measured on the same clock as log-in's).
+    pub(crate) clock: Arc<OnceLock<SharedClock>>,
+}
+
+impl UsersDirectory {
+    fn now(&self) -> DateTime<Utc> {
+        self.clock.get().map_or_else(|| SystemClock.now(), |clock| clock.now())
+    }
+}
+
+#[async_trait]
+impl AccountDirectory for UsersDirectory {
+    /// The address is normalised exactly as log-in does, so whoever can log in with it is found.
+    async fn open_account_by_email(&self, txn: &DatabaseTransaction, email: &str) -> Result<Option<Uuid>, AppError> {
+        let email = normalise_login_email(email);
+        let found = user::Entity::find()
+            .filter(user::Column::Email.eq(email.as_str()))
+            .filter(user::Column::ClosedAt.is_null())
+            .one(txn)
+            .await?;
+        Ok(found.map(|u| u.id))
+    }
+
+    async fn is_open(&self, txn: &DatabaseTransaction, user_id: Uuid) -> Result<bool, AppError> {
+        match find_active_user(txn, user_id).await {
+            Ok(_) => Ok(true),
+            Err(AppError::NotFound(_)) => Ok(false),
+            Err(other) => Err(other),
+        }
+    }
+
+    /// Checks the password as log-in does: the same Argon2 verification (and its limit on parallel hashing), and
+    /// the same throttle, so a signed-in attacker cannot use `deleteAccount` to guess the password. The attempt
+    /// is counted in the caller's transaction: it sticks when the caller commits its failure (a rolled-back
+    /// failure is not counted; the lock-out that log-in failures start applies here all the same).
+    async fn verify_password(&self, txn: &DatabaseTransaction, user_id: Uuid, password: &str) -> Result<(), AppError> {
+        let wrong = || AppError::Unauthenticated("wrong password");
+        let account = match find_active_user(txn, user_id).await {
+            Ok(account) => account,
+            Err(AppError::NotFound(_)) => return Err(wrong()),
+            Err(other) => return Err(other),
+        };
+        let key = throttle::throttle_key(&self.config.token_secret, &account.email);
+        let now = self.now();
+        throttle::begin_attempt(txn, &key, now).await?;
+        let stored = PasswordHash(account.password_hash);
+        if !PasswordHash::verify(Some(&stored), password).await? {
+            throttle::fail_attempt(txn, &key, now).await?;
+            tracing::warn!(%user_id, "wrong password on an account action");
+            return Err(wrong());
+        }
+        throttle::reset(txn, &key).await?;
+        Ok(())
+    }
+}
