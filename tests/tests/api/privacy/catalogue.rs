@@ -9,8 +9,8 @@ use uuid::Uuid;
 /// (Bokföringslagen, policy §4.13) and the proof that their requests were answered. Documented in the README.
 pub const BOOKKEEPING_COLUMNS: &[(&str, &str)] = &[
     ("closed_accounts", "id"),
-    ("ledger_entries", "user_id"),
-    ("ledger_entries", "reference"),
+    ("point_ledger_entries", "user_id"),
+    ("point_ledger_entries", "reference"),
     ("point_balances", "user_id"),
     ("redemptions", "user_id"),
     ("data_subject_requests", "subject_id"),

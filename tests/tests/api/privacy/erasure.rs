@@ -71,7 +71,7 @@ async fn the_ledger_of_an_erased_account_still_adds_up() {
     let db = &w.app.context.db;
     let backend = sea_orm::ConnectionTrait::get_database_backend(db);
     let sql = format!(
-        "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) AS total FROM ledger_entries WHERE user_id = {}",
+        "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) AS total FROM point_ledger_entries WHERE user_id = {}",
         uuid_literal(backend, w.person_id())
     );
     let row = sea_orm::ConnectionTrait::query_one_raw(db, sea_orm::Statement::from_string(backend, sql))
