@@ -12,7 +12,7 @@ pub struct Model {
     pub granted: bool,
     /// The privacy-policy version in force when the choice was made.
     pub policy_version: i32,
-    /// Where the choice was made: `sign_up`, `app`.
+    /// Where the choice was made: `sign_up`, `app`, `migration` (carried over when a purpose was split).
     pub channel: String,
     pub recorded_at: DateTimeUtc,
 }

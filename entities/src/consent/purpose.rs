@@ -10,6 +10,9 @@ pub struct Model {
     pub legal_basis: String,
     pub description: String,
     pub position: i32,
+    /// Who outside CoGo receives this purpose's data (§6.1): a JSON array of text; empty when no one does.
+    #[sea_orm(column_type = "Text")]
+    pub recipients: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

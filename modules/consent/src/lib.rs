@@ -3,6 +3,7 @@
 //! Other modules ask [`service::permission`] "may I process purpose P for user U now?" before they process
 //! (steps asks for `health_data`), and [`service::permission::users_allowed`] for a send-out.
 
+pub mod domain;
 pub mod graphql;
 pub mod hooks;
 pub mod legal_basis;

@@ -37,12 +37,16 @@ impl ModuleHooks for ReferralsHooks {
                 service::reward_if_qualified(txn, hooks, &self.rewards, *user_id, *at).await?;
                 Ok(())
             }
+            // Rewards wait while the recruit or the recruiter restricts processing; lifting it decides them.
+            DomainEvent::ProcessingRestrictionChanged { user_id, restricted: false, at } => {
+                service::decide_after_restriction_lifted(txn, hooks, &self.rewards, *user_id, *at).await
+            }
             _ => Ok(()),
         }
     }
 
     /// The user's code, whether they were referred (never who referred them: that is the recruiter's data) and
-    /// their recruits by name.
+    /// their recruits by name and date only: no reward times, which would tell when a friend walked.
     async fn export_user_data(
         &self,
         txn: &DatabaseTransaction,
@@ -60,14 +64,16 @@ impl ModuleHooks for ReferralsHooks {
             "referred": recruited_at.is_some(),
             "joinedAt": recruited_at,
             "recruits": recruits.iter().map(|r| json!({
-                "name": r.name, "joinedAt": r.joined_at, "rewardedAt": r.rewarded_at,
+                "name": r.name, "joinedAt": r.joined_at,
             })).collect::<Vec<_>>(),
         }))
         .await
     }
 
     /// Deletes the user's code and every referral they are part of: they vanish from their recruiter's list, and
-    /// their recruits' rows no longer point at them (a recruit not yet rewarded then stays unrewarded).
+    /// their recruits' rows no longer point at them (a recruit not yet rewarded then stays unrewarded). The reward
+    /// entries in the ledger (kept for bookkeeping) carry the reward's own id, never the recruit's, so nothing
+    /// left names an erased recruit.
     async fn erase_user_data(
         &self,
         txn: &DatabaseTransaction,

@@ -1,6 +1,6 @@
 //! Consent: purposes and legal bases, grants and withdrawals with history, privacy-policy versions.
 
-use cogo_tests::{data, error_code, spawn_app};
+use cogo_tests::{data, error_code, spawn_app, spawn_app_with};
 use serde_json::{Value, json};
 
 const PURPOSES: &str = "query ConsentPurposes { consentPurposes { key legalBasis description } }";
@@ -264,4 +264,92 @@ async fn restricting_needs_a_session() {
     let app = spawn_app().await;
     assert_eq!(error_code(&app.gql(RESTRICT, json!({ "restricted": true })).await), "UNAUTHENTICATED");
     assert_eq!(error_code(&app.gql("{ me { processingRestricted } }", json!({})).await), "UNAUTHENTICATED");
+}
+
+const TRANSPARENCY: &str = "{ consentPurposes { key legalBasis userChangeable recipients retention retentionDays } }";
+
+fn purpose<'a>(body: &'a Value, key: &str) -> &'a Value {
+    data(body)["consentPurposes"].as_array().unwrap().iter().find(|p| p["key"] == key).unwrap()
+}
+
+#[tokio::test]
+async fn marketing_of_our_own_services_is_split_from_partner_offers_which_need_consent() {
+    let app = spawn_app().await;
+
+    let body = app.gql(TRANSPARENCY, json!({})).await;
+
+    let keys: Vec<&str> =
+        data(&body)["consentPurposes"].as_array().unwrap().iter().map(|p| p["key"].as_str().unwrap()).collect();
+    let marketing = keys.iter().position(|k| *k == "marketing").unwrap();
+    assert_eq!(keys[marketing + 1], "partner_offers", "{keys:?}");
+    assert_eq!(keys.len(), 7, "{keys:?}");
+    assert_eq!(purpose(&body, "marketing")["legalBasis"], "LEGITIMATE_INTEREST");
+    assert_eq!(purpose(&body, "partner_offers")["legalBasis"], "CONSENT");
+    assert_eq!(purpose(&body, "partner_offers")["userChangeable"], true);
+}
+
+#[tokio::test]
+async fn a_new_user_gets_our_own_news_until_objecting_but_no_partner_offers_until_consenting() {
+    let app = spawn_app().await;
+    let anna = app.sign_up("Anna").await;
+
+    let body = app.gql_as(&anna, MY_CONSENTS, json!({})).await;
+
+    assert_eq!(consent_of(&body, "marketing")["granted"], true);
+    assert_eq!(consent_of(&body, "partner_offers")["granted"], false);
+    assert!(consent_of(&body, "partner_offers")["changedAt"].is_null());
+    let granted = app.gql_as(&anna, SET_CONSENT, json!({ "purpose": "partner_offers", "granted": true })).await;
+    assert_eq!(data(&granted)["setConsent"]["granted"], true);
+    let users = cogo_consent::service::all_users_allowed(&app.context.db, "partner_offers").await.unwrap();
+    assert_eq!(users.iter().map(ToString::to_string).collect::<Vec<_>>(), vec![anna.id.clone()]);
+}
+
+#[tokio::test]
+async fn every_purpose_says_who_receives_the_data_and_how_long_it_is_kept() {
+    let app = spawn_app().await;
+
+    let body = app.gql(TRANSPARENCY, json!({})).await;
+
+    for p in data(&body)["consentPurposes"].as_array().unwrap() {
+        assert!(p["recipients"].is_array(), "{p}");
+        assert!(!p["retention"].as_str().unwrap().is_empty(), "{p}");
+    }
+    assert_eq!(purpose(&body, "health_data")["recipients"], json!([]), "HealthKit data is never shared (§5.8)");
+    let analytics = purpose(&body, "analytics")["recipients"].to_string();
+    assert!(analytics.contains("Google Analytics"), "{analytics}");
+    let account = purpose(&body, "account")["recipients"].to_string();
+    assert!(account.contains("name and e-mail") && account.contains("pseudonym"), "{account}");
+    assert_eq!(purpose(&body, "account")["retentionDays"], 365);
+    assert!(purpose(&body, "account")["retention"].as_str().unwrap().contains("365 days"));
+    assert!(purpose(&body, "bookkeeping")["retention"].as_str().unwrap().contains("7 years"));
+    assert!(purpose(&body, "bookkeeping")["recipients"].to_string().contains("Tax Agency"));
+    assert!(purpose(&body, "partner_offers")["retentionDays"].is_null());
+}
+
+#[tokio::test]
+async fn the_retention_told_follows_the_retention_settings_the_purge_uses() {
+    let app = spawn_app_with(|s| {
+        s.retention.step_sample_days = 30;
+        s.retention.closed_account_days = 200;
+    })
+    .await;
+
+    let body = app.gql(TRANSPARENCY, json!({})).await;
+
+    let health = purpose(&body, "health_data")["retention"].as_str().unwrap();
+    assert!(health.contains("30 days") && !health.contains("90"), "{health}");
+    assert_eq!(purpose(&body, "account")["retentionDays"], 200);
+}
+
+#[tokio::test]
+async fn objecting_to_marketing_leaves_partner_offers_as_they_were() {
+    let app = spawn_app().await;
+    let anna = app.sign_up("Anna").await;
+    data(&app.gql_as(&anna, SET_CONSENT, json!({ "purpose": "partner_offers", "granted": true })).await);
+
+    data(&app.gql_as(&anna, SET_CONSENT, json!({ "purpose": "marketing", "granted": false })).await);
+
+    let body = app.gql_as(&anna, MY_CONSENTS, json!({})).await;
+    assert_eq!(consent_of(&body, "marketing")["granted"], false);
+    assert_eq!(consent_of(&body, "partner_offers")["granted"], true);
 }

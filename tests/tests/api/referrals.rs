@@ -377,3 +377,210 @@ async fn a_recruit_syncing_twice_at_once_rewards_once() {
     assert_eq!(points_of(&app, &anna).await, (50, vec![50]));
     assert_eq!(points_of(&app, &bertil).await, (22, vec![10]));
 }
+
+const RESTRICT: &str =
+    "mutation RestrictProcessing($restricted: Boolean!) { restrictProcessing(restricted: $restricted) }";
+const RECRUIT_PAGE: &str = "query Page($first: Int, $after: String) { me { recruitCount
+  recruitConnection(first: $first, after: $after) { edges { cursor node { name joinedAt } }
+    pageInfo { hasNextPage endCursor } } } }";
+
+async fn restrict(app: &TestApp, user: &TestUser, restricted: bool) {
+    let body = app.gql_as(user, RESTRICT, json!({ "restricted": restricted })).await;
+    assert_eq!(data(&body)["restrictProcessing"], restricted);
+}
+
+#[tokio::test]
+async fn a_recruit_who_restricts_processing_is_listed_without_a_name_until_lifting_it() {
+    let app = spawn_app().await;
+    let anna = app.sign_up("Anna").await;
+    let code = code_of(&app, &anna).await;
+    let bertil = recruit(&app, "Bertil", &code).await;
+    recruit(&app, "Cecilia", &code).await;
+
+    restrict(&app, &bertil, true).await;
+    let hidden = app.gql_as(&anna, RECRUITS, json!({})).await;
+    let paged = app.gql_as(&anna, RECRUIT_PAGE, json!({})).await;
+    restrict(&app, &bertil, false).await;
+    let shown = app.gql_as(&anna, RECRUITS, json!({})).await;
+
+    let names = |body: &Value| {
+        data(body)["me"]["recruits"].as_array().unwrap().iter().map(|r| r["name"].clone()).collect::<Vec<_>>()
+    };
+    assert_eq!(names(&hidden), vec![Value::Null, json!("Cecilia")]);
+    assert!(data(&hidden)["me"]["recruits"][0]["joinedAt"].is_string());
+    assert_eq!(data(&paged)["me"]["recruitConnection"]["edges"][0]["node"]["name"], Value::Null);
+    assert_eq!(names(&shown), vec![json!("Bertil"), json!("Cecilia")]);
+}
+
+#[tokio::test]
+async fn the_recruits_list_loads_names_and_restrictions_in_a_fixed_number_of_queries() {
+    let app = spawn_app().await;
+    let anna = app.sign_up("Anna").await;
+    let code = code_of(&app, &anna).await;
+    recruit(&app, "Bertil", &code).await;
+    let before = app.statements.get();
+    app.gql_as(&anna, RECRUITS, json!({})).await;
+    let one = app.statements.get() - before;
+    for name in ["Cecilia", "David", "Erik", "Frida"] {
+        recruit(&app, name, &code).await;
+    }
+
+    let before = app.statements.get();
+    app.gql_as(&anna, RECRUITS, json!({})).await;
+    let five = app.statements.get() - before;
+
+    assert_eq!(one, five, "no query per recruit");
+}
+
+#[tokio::test]
+async fn a_recruit_who_qualifies_while_restricted_is_rewarded_once_after_lifting_it() {
+    let app = spawn_app().await;
+    let anna = app.sign_up("Anna").await;
+    let bertil = recruit(&app, "Bertil", &code_of(&app, &anna).await).await;
+    restrict(&app, &bertil, true).await;
+
+    walk(&app, &bertil, 5, "walk:1").await;
+    assert_eq!(points_of(&app, &anna).await, (0, vec![]), "nothing while restricted");
+    assert_eq!(points_of(&app, &bertil).await, (5, vec![]));
+
+    restrict(&app, &bertil, false).await;
+    assert_eq!(points_of(&app, &anna).await, (50, vec![50]));
+    assert_eq!(points_of(&app, &bertil).await, (15, vec![10]));
+
+    // Once only: restricting and lifting again, or walking on, rewards no one again.
+    restrict(&app, &bertil, true).await;
+    restrict(&app, &bertil, false).await;
+    walk(&app, &bertil, 1, "walk:2").await;
+    assert_eq!(points_of(&app, &anna).await, (50, vec![50]));
+    assert_eq!(points_of(&app, &bertil).await, (16, vec![10]));
+}
+
+#[tokio::test]
+async fn rewards_wait_while_the_recruiter_restricts_processing_and_are_paid_when_lifted() {
+    let app = spawn_app().await;
+    let anna = app.sign_up("Anna").await;
+    let code = code_of(&app, &anna).await;
+    let bertil = recruit(&app, "Bertil", &code).await;
+    let cecilia = recruit(&app, "Cecilia", &code).await;
+    restrict(&app, &anna, true).await;
+
+    walk(&app, &bertil, 5, "walk:b").await;
+    walk(&app, &cecilia, 2, "walk:c").await;
+    assert_eq!(points_of(&app, &bertil).await, (5, vec![]));
+
+    restrict(&app, &anna, false).await;
+    assert_eq!(points_of(&app, &anna).await, (50, vec![50]), "only the recruit who qualified");
+    assert_eq!(points_of(&app, &bertil).await, (15, vec![10]));
+    assert_eq!(points_of(&app, &cecilia).await, (2, vec![]));
+}
+
+#[tokio::test]
+async fn a_reward_waiting_for_a_restriction_counts_against_the_cap_of_the_month_it_is_decided() {
+    let app = spawn_app_with(|settings| settings.referral_rewards.monthly_cap = 1).await;
+    let anna = app.sign_up("Anna").await;
+    let code = code_of(&app, &anna).await;
+    let bertil = recruit(&app, "Bertil", &code).await;
+    let cecilia = recruit(&app, "Cecilia", &code).await;
+    restrict(&app, &bertil, true).await;
+    walk(&app, &bertil, 5, "walk:b").await;
+    walk(&app, &cecilia, 5, "walk:c").await;
+    assert_eq!(points_of(&app, &anna).await, (50, vec![50]), "Cecilia used this month's allowance");
+
+    app.advance_clock(Duration::days(32));
+    let bertil = app.log_in(&bertil).await;
+    restrict(&app, &bertil, false).await;
+
+    let anna = app.log_in(&anna).await;
+    assert_eq!(points_of(&app, &anna).await, (100, vec![50, 50]), "decided in the new month: within its cap");
+}
+
+#[tokio::test]
+async fn the_recruit_connection_pages_through_every_recruit_oldest_first() {
+    let app = spawn_app().await;
+    let anna = app.sign_up("Anna").await;
+    let code = code_of(&app, &anna).await;
+    let names: Vec<String> = (0..5).map(|i| format!("Recruit{}", char::from(b'a' + i))).collect();
+    for name in &names {
+        recruit(&app, name, &code).await;
+        app.advance_clock(Duration::seconds(1));
+    }
+
+    let mut seen = Vec::new();
+    let mut after: Option<String> = None;
+    let mut pages = 0;
+    loop {
+        let body = app.gql_as(&anna, RECRUIT_PAGE, json!({ "first": 2, "after": after })).await;
+        let me = &data(&body)["me"];
+        assert_eq!(me["recruitCount"], 5);
+        let connection = &me["recruitConnection"];
+        for edge in connection["edges"].as_array().unwrap() {
+            seen.push(edge["node"]["name"].as_str().unwrap().to_string());
+        }
+        pages += 1;
+        if connection["pageInfo"]["hasNextPage"] == false {
+            break;
+        }
+        after = Some(connection["pageInfo"]["endCursor"].as_str().unwrap().to_string());
+    }
+
+    assert_eq!(pages, 3);
+    assert_eq!(seen, names);
+}
+
+#[tokio::test]
+async fn a_garbage_recruit_cursor_is_bad_input() {
+    let app = spawn_app().await;
+    let anna = app.sign_up("Anna").await;
+    let body = app.gql_as(&anna, RECRUIT_PAGE, json!({ "first": 2, "after": "bm9wZQ" })).await;
+    assert_eq!(error_code(&body), "BAD_USER_INPUT");
+}
+
+#[tokio::test]
+async fn the_export_of_a_recruiter_lists_recruits_by_name_and_date_without_reward_times() {
+    let app = spawn_app().await;
+    let anna = app.sign_up("Anna").await;
+    let bertil = recruit(&app, "Bertil", &code_of(&app, &anna).await).await;
+    walk(&app, &bertil, 5, "walk:1").await;
+    assert_eq!(points_of(&app, &anna).await.1, vec![50], "Bertil's referral was rewarded");
+
+    let txn = app.context.db.begin().await.unwrap();
+    let export = app.hooks_export(&txn, Uuid::parse_str(&anna.id).unwrap()).await;
+    txn.rollback().await.unwrap();
+
+    let recruits = export["referrals"]["recruits"].as_array().unwrap();
+    assert_eq!(recruits.len(), 1);
+    let keys: HashSet<&str> = recruits[0].as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(keys, HashSet::from(["name", "joinedAt"]));
+    assert!(!export["referrals"].to_string().contains("rewarded"), "{}", export["referrals"]);
+}
+
+#[tokio::test]
+async fn an_erased_rewarded_recruit_is_named_nowhere_in_the_referral_rewards() {
+    let app = spawn_app().await;
+    let anna = app.sign_up("Anna").await;
+    let bertil = recruit(&app, "Bertil", &code_of(&app, &anna).await).await;
+    walk(&app, &bertil, 5, "walk:1").await;
+
+    let txn = app.context.db.begin().await.unwrap();
+    app.context.hooks.erase_user_data(&txn, Uuid::parse_str(&bertil.id).unwrap(), app.context.now()).await.unwrap();
+    txn.commit().await.unwrap();
+
+    let db = &app.context.db;
+    let backend = db.get_database_backend();
+    let rows = db
+        .query_all_raw(sea_orm::Statement::from_string(
+            backend,
+            "SELECT reference, description FROM point_ledger_entries",
+        ))
+        .await
+        .unwrap();
+    for row in &rows {
+        let reference: String = row.try_get("", "reference").unwrap();
+        let description: String = row.try_get("", "description").unwrap();
+        assert!(!reference.contains(&bertil.id) && !description.contains("Bertil"), "{reference} {description}");
+    }
+    let referrals =
+        db.query_all_raw(sea_orm::Statement::from_string(backend, "SELECT recruit_id FROM referrals")).await.unwrap();
+    assert!(referrals.is_empty());
+    assert_eq!(points_of(&app, &anna).await, (50, vec![50]), "the recruiter keeps the reward");
+}

@@ -10,10 +10,11 @@ pub struct ConsentQuery;
 
 #[Object]
 impl ConsentQuery {
-    /// Every purpose CoGo processes personal data for, with its legal basis. Public.
+    /// Every purpose CoGo processes personal data for, with its legal basis, recipients and retention. Public.
     async fn consent_purposes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ConsentPurpose>> {
-        let rows = crate::service::purposes(&AppContext::of(ctx)?.db).await?;
-        Ok(rows.into_iter().map(ConsentPurpose::from).collect())
+        let app = AppContext::of(ctx)?;
+        let rows = crate::service::purposes(&app.db).await?;
+        Ok(rows.into_iter().map(|row| ConsentPurpose::new(row, &app.retention)).collect())
     }
 
     /// The privacy policy in force. Public.

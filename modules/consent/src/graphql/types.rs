@@ -1,10 +1,12 @@
 use async_graphql::SimpleObject;
 use chrono::{DateTime, Utc};
 use cogo_entities::consent::{consent_record, policy_version, purpose};
+use cogo_kernel::retention::RetentionPolicy;
 
-use crate::{legal_basis::LegalBasis, service::ConsentState};
+use crate::{domain::RetentionNotice, legal_basis::LegalBasis, service::ConsentState};
 
-/// A purpose for which CoGo processes personal data, with its legal basis.
+/// A purpose for which CoGo processes personal data, with its legal basis, who receives the data and how long it
+/// is kept (the information owed with every access request, policy §6.1).
 #[derive(SimpleObject)]
 pub struct ConsentPurpose {
     /// Stable key, e.g. `health_data`; pass it to `setConsent`.
@@ -15,12 +17,33 @@ pub struct ConsentPurpose {
     pub description: String,
     /// Whether you can switch it off (withdraw a consent or object to a legitimate interest).
     pub user_changeable: bool,
+    /// Who outside CoGo receives this purpose's data, and what; empty when no one does.
+    pub recipients: Vec<String>,
+    /// How long the data is kept, in plain language (from the same retention settings the purge deletes by).
+    pub retention: String,
+    /// The retention period in days where one number applies (for the account: days after it is closed), else
+    /// null.
+    pub retention_days: Option<i32>,
 }
 
-impl From<purpose::Model> for ConsentPurpose {
-    fn from(row: purpose::Model) -> Self {
+impl ConsentPurpose {
+    pub fn new(row: purpose::Model, retention: &RetentionPolicy) -> Self {
         let legal_basis = LegalBasis::parse(&row.legal_basis).unwrap_or(LegalBasis::Consent);
-        Self { key: row.key, user_changeable: legal_basis.user_may_change(), legal_basis, description: row.description }
+        let notice = RetentionNotice::for_purpose(&row.key, legal_basis, retention);
+        // Seeded by migration; a malformed value shows as no recipients rather than failing the public list.
+        let recipients = serde_json::from_str(&row.recipients).unwrap_or_else(|_| {
+            tracing::warn!(purpose = %row.key, "consent_purposes.recipients is not a JSON array of text");
+            Vec::new()
+        });
+        Self {
+            key: row.key,
+            user_changeable: legal_basis.user_may_change(),
+            legal_basis,
+            description: row.description,
+            recipients,
+            retention: notice.text,
+            retention_days: notice.days.map(|days| i32::try_from(days).unwrap_or(i32::MAX)),
+        }
     }
 }
 
@@ -60,7 +83,7 @@ pub struct ConsentRecord {
     pub granted: bool,
     /// The privacy-policy version in force at the time.
     pub policy_version: i32,
-    /// Where you made the choice: `sign_up` or `app`.
+    /// Where the choice was made: `sign_up`, `app`, or `migration` (a choice carried over when a purpose was split).
     pub channel: String,
     /// When you made the choice.
     pub recorded_at: DateTime<Utc>,

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use cogo_entities::consent::{consent_record, consent_state, purpose};
 use cogo_kernel::{
-    Actor, AppContext, AppError,
+    Actor, AppContext, AppError, DataSubjectRequestKind, DomainEvent,
     pagination::{PageRequest, newest_first_page},
 };
 use sea_orm::{
@@ -17,6 +17,8 @@ use crate::{legal_basis::LegalBasis, service::permission::basis_of, service::pol
 /// Where a choice was made.
 pub const CHANNEL_APP: &str = "app";
 pub const CHANNEL_SIGN_UP: &str = "sign_up";
+/// A choice carried over by a migration (e.g. when `marketing` was split from `partner_offers`).
+pub const CHANNEL_MIGRATION: &str = "migration";
 
 /// The current choice for one purpose.
 #[derive(Debug, Clone)]
@@ -45,7 +47,17 @@ pub async fn set_consent(
             format!("'{purpose_key}' is processed on a legal basis that is not a consent and cannot be switched off"),
         ));
     }
-    let state = append_choice(&txn, actor.user_id, purpose_key, basis, granted, CHANNEL_APP, app.now()).await?;
+    let now = app.now();
+    let state = append_choice(&txn, actor.user_id, purpose_key, basis, granted, CHANNEL_APP, now).await?;
+    let user_id = actor.user_id;
+    let changed = DomainEvent::ConsentChanged { user_id, purpose: purpose_key.to_string(), granted, at: now };
+    app.hooks.publish(&txn, &changed).await?;
+    // Saying no to a legitimate interest is the right to object (art. 21): it goes into the request register.
+    if basis == LegalBasis::LegitimateInterest && !granted {
+        let objection =
+            DomainEvent::DataSubjectRequestMade { user_id, kind: DataSubjectRequestKind::Objection, at: now };
+        app.hooks.publish(&txn, &objection).await?;
+    }
     txn.commit().await?;
     Ok(state)
 }

@@ -8,4 +8,4 @@ pub mod restriction;
 pub use choices::{ConsentState, current_choices, history_page, purposes, record_choice, set_consent};
 pub use permission::{all_users_allowed, ensure_allowed, is_allowed, users_allowed};
 pub use policy::{accept_policy, current_policy, pending_policy_version, publish_policy};
-pub use restriction::{ensure_unrestricted, is_restricted, set_restricted};
+pub use restriction::{ensure_unrestricted, is_restricted, restricted_among, set_restricted};

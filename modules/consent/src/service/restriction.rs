@@ -2,7 +2,7 @@
 //! stored but is not processed for any purpose — every `ensure_allowed` refuses, send-outs leave them out.
 
 use cogo_entities::consent::processing_restriction;
-use cogo_kernel::{Actor, AppContext, AppError};
+use cogo_kernel::{Actor, AppContext, AppError, DataSubjectRequestKind, DomainEvent};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, TransactionTrait,
     sea_query::OnConflict,
@@ -39,10 +39,11 @@ pub async fn restricted_among(db: &impl ConnectionTrait, candidates: &[Uuid]) ->
 /// The user restricts processing, or lifts the restriction. One call, no password, like a consent.
 pub async fn set_restricted(app: &AppContext, actor: &Actor, restricted: bool) -> Result<bool, AppError> {
     let txn = app.db.begin().await?;
+    let now = app.now();
     processing_restriction::Entity::insert(processing_restriction::ActiveModel {
         user_id: Set(actor.user_id),
         restricted: Set(restricted),
-        changed_at: Set(app.now()),
+        changed_at: Set(now),
     })
     .on_conflict(
         OnConflict::column(processing_restriction::Column::UserId)
@@ -51,7 +52,12 @@ pub async fn set_restricted(app: &AppContext, actor: &Actor, restricted: bool) -
     )
     .exec(&txn)
     .await?;
+    let (user_id, at) = (actor.user_id, now);
+    app.hooks.publish(&txn, &DomainEvent::ProcessingRestrictionChanged { user_id, restricted, at }).await?;
+    // Restricting and lifting are both the right of art. 18: each goes into the request register.
+    let request = DomainEvent::DataSubjectRequestMade { user_id, kind: DataSubjectRequestKind::Restriction, at };
+    app.hooks.publish(&txn, &request).await?;
     txn.commit().await?;
-    tracing::info!(user_id = %actor.user_id, restricted, "processing restriction changed");
+    tracing::info!(restricted, "processing restriction changed");
     Ok(restricted)
 }

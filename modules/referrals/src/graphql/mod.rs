@@ -1,8 +1,15 @@
-//! The referrals module's part of the GraphQL schema: `me { referralCode recruits { name joinedAt } }`.
+//! The referrals module's part of the GraphQL schema:
+//! `me { referralCode recruitCount recruits { name joinedAt } recruitConnection(first, after) }`.
 
-use async_graphql::{Context, Object, SimpleObject};
+use async_graphql::{
+    Context, Object, SimpleObject,
+    connection::{Connection, Edge},
+};
 use chrono::{DateTime, Utc};
-use cogo_kernel::AppContext;
+use cogo_kernel::{
+    AppContext,
+    pagination::{PageRequest, encode_cursor, time_id_key},
+};
 use uuid::Uuid;
 
 use crate::service::{self, ListedRecruit, MAX_LISTED_RECRUITS};
@@ -25,19 +32,42 @@ impl ReferralsOfMe {
         Ok(service::ensure_code_of(AppContext::of(ctx)?, self.user_id).await?)
     }
 
-    /// The friends who signed up with your code, oldest first (at most 500), by name only. Someone who closes their
-    /// account disappears from the list.
+    /// The friends who signed up with your code, by name only: the 100 oldest. `recruitCount` says how many there
+    /// are and `recruitConnection` pages through all of them. Someone who closes their account disappears.
     async fn recruits(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Recruit>> {
         let recruits = service::recruits_of(&AppContext::of(ctx)?.db, self.user_id, Some(MAX_LISTED_RECRUITS)).await?;
         Ok(recruits.into_iter().map(Recruit::from).collect())
+    }
+
+    /// How many friends signed up with your code.
+    async fn recruit_count(&self, ctx: &Context<'_>) -> async_graphql::Result<i32> {
+        let count = service::recruit_count(&AppContext::of(ctx)?.db, self.user_id).await?;
+        Ok(i32::try_from(count).unwrap_or(i32::MAX))
+    }
+
+    /// Every friend who signed up with your code, oldest first, a page at a time (`first`: 1–100, default 20).
+    async fn recruit_connection(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<Connection<String, Recruit>> {
+        let page = PageRequest::parse(first, after)?;
+        let (recruits, has_next) = service::recruits_page(&AppContext::of(ctx)?.db, self.user_id, &page).await?;
+        let mut connection = Connection::new(page.after.is_some(), has_next);
+        connection.edges.extend(recruits.into_iter().map(|recruit| {
+            let cursor = encode_cursor(&time_id_key(&recruit.joined_at, &recruit.recruit_id));
+            Edge::new(cursor, Recruit::from(recruit))
+        }));
+        Ok(connection)
     }
 }
 
 /// A friend who signed up with your referral code.
 #[derive(SimpleObject)]
 pub struct Recruit {
-    /// Their full name.
-    pub name: String,
+    /// Their full name; null while they have restricted the processing of their data (GDPR art. 18).
+    pub name: Option<String>,
     /// When they signed up.
     pub joined_at: DateTime<Utc>,
 }

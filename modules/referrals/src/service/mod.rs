@@ -5,5 +5,7 @@ pub mod recruits;
 pub mod rewards;
 
 pub use codes::{code_of, create_code, ensure_code_of};
-pub use recruits::{ListedRecruit, MAX_LISTED_RECRUITS, link_recruit, recruited_at, recruits_of};
-pub use rewards::{RewardOutcome, reward_if_qualified};
+pub use recruits::{
+    ListedRecruit, MAX_LISTED_RECRUITS, link_recruit, recruit_count, recruited_at, recruits_of, recruits_page,
+};
+pub use rewards::{RewardOutcome, decide_after_restriction_lifted, reward_if_qualified};

@@ -2,22 +2,30 @@
 
 use chrono::{DateTime, Utc};
 use cogo_entities::referrals::referral;
-use cogo_kernel::AppError;
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use cogo_kernel::{
+    AppError,
+    pagination::{PageRequest, parse_time_id_key},
+};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
 use uuid::Uuid;
 
 use crate::domain::ReferralCode;
 use crate::service::codes::owner_of;
 
-/// The recruiter's list shows at most this many recruits, oldest first.
-pub const MAX_LISTED_RECRUITS: u64 = 500;
+/// The plain `recruits` list shows at most this many recruits, the oldest; `recruitConnection` pages through all.
+pub const MAX_LISTED_RECRUITS: u64 = 100;
 
-/// A recruit as their recruiter sees them: a name and a date, nothing else.
+/// A recruit as their recruiter sees them: a name and a date, nothing else. The name is `None` while the recruit
+/// restricts processing (art. 18): showing it to someone else would be processing it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListedRecruit {
-    pub name: String,
+    /// Only for the list's cursor; never shown.
+    pub recruit_id: Uuid,
+    pub name: Option<String>,
     pub joined_at: DateTime<Utc>,
-    pub rewarded_at: Option<DateTime<Utc>>,
 }
 
 /// Links a new user to the owner of the code they typed at sign-up, inside the sign-up transaction.
@@ -51,30 +59,65 @@ pub async fn link_recruit(
     Ok(())
 }
 
-/// The recruiter's recruits, oldest first, at most `limit`. Closed accounts are left out: their names come from the
-/// users module, which gives names of open accounts only.
+/// The recruiter's recruits, oldest first, at most `limit`.
 pub async fn recruits_of(
     db: &impl ConnectionTrait,
     recruiter_id: Uuid,
     limit: Option<u64>,
 ) -> Result<Vec<ListedRecruit>, AppError> {
-    let mut query = referral::Entity::find()
-        .filter(referral::Column::RecruiterId.eq(recruiter_id))
-        .order_by_asc(referral::Column::CreatedAt)
-        .order_by_asc(referral::Column::RecruitId);
+    let mut query = oldest_first(recruiter_id);
     if let Some(limit) = limit {
         query = query.limit(limit);
     }
-    let rows = query.all(db).await?;
+    listed(db, query.all(db).await?).await
+}
+
+/// One page of the recruiter's recruits, oldest first, after the page's `joinedAt|id` cursor, and whether another
+/// page follows (told by the rows in the table, before closed accounts are left out).
+pub async fn recruits_page(
+    db: &impl ConnectionTrait,
+    recruiter_id: Uuid,
+    page: &PageRequest,
+) -> Result<(Vec<ListedRecruit>, bool), AppError> {
+    let mut query = oldest_first(recruiter_id);
+    if let Some(key) = &page.after {
+        let (at, after_id) = parse_time_id_key(key)?;
+        query = query.filter(Condition::any().add(referral::Column::CreatedAt.gt(at)).add(
+            Condition::all().add(referral::Column::CreatedAt.eq(at)).add(referral::Column::RecruitId.gt(after_id)),
+        ));
+    }
+    let mut rows = query.limit(page.fetch_limit()).all(db).await?;
+    let has_next = rows.len() as u64 > page.first;
+    rows.truncate(page.first as usize);
+    Ok((listed(db, rows).await?, has_next))
+}
+
+/// How many friends signed up with the recruiter's code.
+pub async fn recruit_count(db: &impl ConnectionTrait, recruiter_id: Uuid) -> Result<u64, AppError> {
+    Ok(referral::Entity::find().filter(referral::Column::RecruiterId.eq(recruiter_id)).count(db).await?)
+}
+
+fn oldest_first(recruiter_id: Uuid) -> sea_orm::Select<referral::Entity> {
+    referral::Entity::find()
+        .filter(referral::Column::RecruiterId.eq(recruiter_id))
+        .order_by_asc(referral::Column::CreatedAt)
+        .order_by_asc(referral::Column::RecruitId)
+}
+
+/// Names for the rows, one query for the names and one for the restrictions whatever the number of rows. Closed
+/// accounts are left out: the users module gives names of open accounts only.
+async fn listed(db: &impl ConnectionTrait, rows: Vec<referral::Model>) -> Result<Vec<ListedRecruit>, AppError> {
     let ids: Vec<Uuid> = rows.iter().map(|row| row.recruit_id).collect();
     let mut names = cogo_users::service::names_of(db, &ids).await?;
+    let restricted: std::collections::HashSet<Uuid> =
+        cogo_consent::service::restricted_among(db, &ids).await?.into_iter().collect();
     Ok(rows
         .into_iter()
         .filter_map(|row| {
             names.remove(&row.recruit_id).map(|name| ListedRecruit {
-                name,
+                recruit_id: row.recruit_id,
+                name: (!restricted.contains(&row.recruit_id)).then_some(name),
                 joined_at: row.created_at,
-                rewarded_at: row.rewarded_at,
             })
         })
         .collect())
@@ -83,4 +126,18 @@ pub async fn recruits_of(
 /// When the user was recruited, if they were.
 pub async fn recruited_at(db: &impl ConnectionTrait, recruit_id: Uuid) -> Result<Option<DateTime<Utc>>, AppError> {
     Ok(referral::Entity::find_by_id(recruit_id).one(db).await?.map(|row| row.created_at))
+}
+
+/// The recruiter's recruits whose reward is not decided yet.
+pub async fn undecided_recruits_of(db: &impl ConnectionTrait, recruiter_id: Uuid) -> Result<Vec<Uuid>, AppError> {
+    Ok(referral::Entity::find()
+        .select_only()
+        .column(referral::Column::RecruitId)
+        .filter(referral::Column::RecruiterId.eq(recruiter_id))
+        .filter(referral::Column::RewardedAt.is_null())
+        .filter(referral::Column::RewardSkipped.is_null())
+        .order_by_asc(referral::Column::CreatedAt)
+        .into_tuple()
+        .all(db)
+        .await?)
 }

@@ -15,19 +15,23 @@ use uuid::Uuid;
 
 use crate::config::ReferralRewards;
 use crate::domain::MonthlyRewardCap;
+use crate::service::recruits::undecided_recruits_of;
 
 /// What became of a referral's reward at this walking credit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RewardOutcome {
     /// Not recruited, already decided, or not walked far enough yet.
     NothingToDo,
+    /// Qualified, but the recruit or the recruiter restricts processing (art. 18): left undecided until the
+    /// restriction is lifted ([`decide_after_restriction_lifted`]).
+    WaitingForRestriction,
     /// Both were rewarded now.
     Rewarded,
     /// Decided now: no reward (the reason is on the referral row).
     Skipped(&'static str),
 }
 
-/// Ledger reference of a recruiter's reward, followed by the recruit's id.
+/// Ledger reference of a recruiter's reward, followed by the reward's own id (never the recruit's).
 const RECRUITER_REFERENCE_PREFIX: &str = "referral-reward:recruiter:";
 
 /// The recruiter already had the month's allowance of rewarded referrals.
@@ -58,34 +62,56 @@ pub async fn reward_if_qualified(
         return Ok(RewardOutcome::NothingToDo);
     }
     let recruiter_id = referral.recruiter_id;
+    if !cogo_consent::service::restricted_among(txn, &[recruit_id, recruiter_id]).await?.is_empty() {
+        return Ok(RewardOutcome::WaitingForRestriction);
+    }
     lock_recruiter(txn, recruiter_id).await?;
     let decision = decide(txn, rewards.cap(), recruiter_id, now).await?;
     if !claim(txn, recruit_id, decision, now).await? {
         return Ok(RewardOutcome::NothingToDo);
     }
     if let Decision::Skip(reason) = decision {
-        tracing::info!(%recruit_id, reason, "referral reward skipped");
+        tracing::info!(reason, "referral reward skipped");
         return Ok(RewardOutcome::Skipped(reason));
     }
+    // The ledger is kept for bookkeeping after an erasure, so its references must not name the recruit: a fresh id
+    // per reward instead (the claim above already makes the reward happen once).
+    let reward_id = Uuid::new_v4();
     let recruiter_reward = Movement {
         user_id: recruiter_id,
         kind: EntryKind::ReferralReward,
         amount: rule.recruiter_points,
         description: "Referral reward: a friend you invited has started walking".into(),
-        reference: format!("{RECRUITER_REFERENCE_PREFIX}{recruit_id}"),
+        reference: format!("{RECRUITER_REFERENCE_PREFIX}{reward_id}"),
     };
     let recruit_reward = Movement {
         user_id: recruit_id,
         kind: EntryKind::ReferralReward,
         amount: rule.recruit_points,
         description: "Referral reward: welcome to CoGo".into(),
-        reference: format!("referral-reward:recruit:{recruit_id}"),
+        reference: format!("referral-reward:recruit:{reward_id}"),
     };
     for movement in [recruiter_reward, recruit_reward].into_iter().filter(|m| m.amount > 0) {
         points::credit(txn, hooks, now, movement).await?;
     }
-    tracing::info!(%recruit_id, "referral rewarded");
+    tracing::info!("referral rewarded");
     Ok(RewardOutcome::Rewarded)
+}
+
+/// When a user lifts their restriction, the rewards that waited for it are decided now, under the same rules (the
+/// cap counts the month of this decision): their own referral as a recruit, then their recruits' as recruiter.
+pub async fn decide_after_restriction_lifted(
+    txn: &DatabaseTransaction,
+    hooks: &Hooks,
+    rewards: &ReferralRewards,
+    user_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    reward_if_qualified(txn, hooks, rewards, user_id, now).await?;
+    for recruit_id in undecided_recruits_of(txn, user_id).await? {
+        reward_if_qualified(txn, hooks, rewards, recruit_id, now).await?;
+    }
+    Ok(())
 }
 
 /// The reward decision of one referral, taken once.

@@ -1,0 +1,5 @@
+//! The consent module's rules of the policy, free of I/O.
+
+pub mod retention_notice;
+
+pub use retention_notice::RetentionNotice;
