@@ -20,8 +20,11 @@ async fn the_export_holds_everything_every_module_keeps_about_the_caller() {
     let consent = export["consent"].to_string();
     assert!(consent.contains("health_data") && consent.contains("marketing"), "{consent}");
     assert!(!export["consent"]["policyAcceptances"].as_array().unwrap().is_empty());
-    assert_eq!(export["points"]["balance"], 3, "six earned, three spent");
-    assert_eq!(export["points"]["ledger"].as_array().unwrap().len(), 3);
+    // Six walked, ten for joining through a referral once five were walked, three spent.
+    assert_eq!(export["points"]["balance"], 13);
+    let kinds: Vec<&str> =
+        export["points"]["ledger"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, vec!["WALKING", "REFERRAL_REWARD", "OFFER_UNLOCK", "OFFER_UNLOCK"]);
     assert_eq!(export["steps"]["samples"].as_array().unwrap().len(), 2);
     assert!(!export["steps"]["days"].as_array().unwrap().is_empty());
     assert_eq!(export["offers"]["redemptions"].as_array().unwrap().len(), 2);

@@ -20,7 +20,6 @@ async fn thirteen_months_after_an_erasure_the_purge_removes_the_rest_and_then_no
 
     assert_eq!(soon["accountsPurged"], 0, "a closed account is kept for a year: {soon}");
     assert_eq!(first["accountsPurged"], 1, "{first}");
-    assert!(first["stepSamplesPurged"].as_u64().unwrap() >= 2, "the other users' old samples too: {first}");
     assert!(first["sessionsPurged"].as_u64().unwrap() >= 1, "expired sessions: {first}");
     assert_eq!(second["total"], 0, "idempotent: {second}");
     let traces = traces_of(&w.app, &[&w.person.email], &[&w.first_name, &w.person.name], w.person_id()).await;
@@ -53,7 +52,7 @@ async fn an_open_account_keeps_its_points_and_day_totals_when_old_samples_go() {
     assert_eq!(report["stepSamplesPurged"], 2, "{report}");
     assert_eq!(report["accountsPurged"], 0);
     let me = data(&w.app.gql_as(&person, "{ me { points { balance } } }", json!({})).await)["me"].clone();
-    assert_eq!(me["points"]["balance"], 3);
+    assert_eq!(me["points"]["balance"], 13, "six walked, ten for the referral, three spent");
 }
 
 #[tokio::test]
