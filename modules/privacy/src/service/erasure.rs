@@ -43,7 +43,7 @@ pub async fn erase_on_request(app: &AppContext, user_id: Uuid, request_id: Uuid)
     let recipients = erase(app, &txn, user_id, now).await?;
     register::mark_completed(&txn, request, now, Some(&recipients)).await?;
     txn.commit().await?;
-    tracing::info!(%request_id, recipients = recipients.len(), "account erased on a recorded request");
+    tracing::info!(data_subject_request = %request_id, recipients = recipients.len(), "account erased on a recorded request");
     Ok(())
 }
 

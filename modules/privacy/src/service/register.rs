@@ -54,7 +54,7 @@ pub async fn record_received(
         .ok_or(AppError::NotFound("account with this e-mail address"))?;
     let request = insert(&txn, subject_id, kind, &channel, app.now(), None, None).await?;
     txn.commit().await?;
-    tracing::info!(request_id = %request.id, kind = kind.as_str(), "data-subject request recorded");
+    tracing::info!(data_subject_request = %request.id, kind = kind.as_str(), "data-subject request recorded");
     Ok(request)
 }
 
