@@ -110,6 +110,16 @@ pub trait AccountDirectory: Send + Sync + 'static {
     /// Whether the account is open (not closed or erased).
     async fn is_open(&self, txn: &DatabaseTransaction, user_id: Uuid) -> Result<bool, AppError>;
 
+    /// Holds the open account until the transaction ends, for a mutation that writes the person's data: an
+    /// erasure waits for it (and one that came first makes this fail), so no write lands after an erasure and
+    /// survives it. `UNAUTHENTICATED` when the account is gone. (PostgreSQL: a shared lock on the account row;
+    /// SQLite runs one transaction at a time anyway.)
+    async fn hold_open_account(&self, txn: &DatabaseTransaction, user_id: Uuid) -> Result<(), AppError>;
+
+    /// Takes the account for an erasure: waits for every transaction holding it, then keeps the others out until
+    /// the erasure commits. `false` when no open account has this id.
+    async fn lock_for_erasure(&self, txn: &DatabaseTransaction, user_id: Uuid) -> Result<bool, AppError>;
+
     /// Checks the account's password (as log-in does, throttled); `UNAUTHENTICATED` when it is wrong.
     async fn verify_password(&self, txn: &DatabaseTransaction, user_id: Uuid, password: &str) -> Result<(), AppError>;
 }

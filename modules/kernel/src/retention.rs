@@ -4,14 +4,15 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Months, Utc};
+use chrono::{DateTime, Datelike, Months, TimeZone, Utc};
 
 /// The retention periods, from settings (documented defaults in the README).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetentionPolicy {
     /// What is left of a closed account (its closing record) is kept this many days (§4.14: at most one year).
     pub closed_account_days: u32,
-    /// Bookkeeping records (ledger entries, redemptions) are kept this many years (Bokföringslagen 7 kap. 2 §, §4.13).
+    /// Bookkeeping records (ledger entries, redemptions) are kept until the end of the this-many-th calendar year
+    /// after the year they were written in (Bokföringslagen 7 kap. 2 §, §4.13).
     pub bookkeeping_years: u32,
     /// Raw step samples are kept this many days; by then they have long been turned into points and day totals.
     pub step_sample_days: u32,
@@ -32,9 +33,13 @@ impl RetentionPolicy {
         now - chrono::Duration::days(i64::from(self.closed_account_days))
     }
 
-    /// Bookkeeping records written before this moment are purged.
+    /// Bookkeeping records written before this moment are purged: 1 January of the year `bookkeeping_years`
+    /// before this one. Bokföringslagen 7 kap. 2 § keeps records "until the end of the seventh year after the end
+    /// of the calendar year in which the financial year ended" (CoGo's financial year is the calendar year), so a
+    /// record of 2025 goes in 2033.
     pub fn bookkeeping_before(&self, now: DateTime<Utc>) -> DateTime<Utc> {
-        years_before(now, self.bookkeeping_years)
+        let year = now.year() - i32::try_from(self.bookkeeping_years).unwrap_or(i32::MAX);
+        Utc.with_ymd_and_hms(year, 1, 1, 0, 0, 0).single().unwrap_or(DateTime::<Utc>::MIN_UTC)
     }
 
     /// Step samples that started before this moment are purged.
@@ -107,10 +112,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn bookkeeping_is_kept_seven_calendar_years() {
-        let now = Utc.with_ymd_and_hms(2033, 3, 1, 12, 0, 0).unwrap();
-        let cutoff = RetentionPolicy::default().bookkeeping_before(now);
-        assert_eq!(cutoff, Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap());
+    fn bookkeeping_is_kept_to_the_end_of_the_seventh_year_after_its_own() {
+        let policy = RetentionPolicy::default();
+        // A record of 31 December 2025 is kept through 2032 and goes on 1 January 2033.
+        let cutoff = policy.bookkeeping_before(Utc.with_ymd_and_hms(2032, 12, 31, 23, 0, 0).unwrap());
+        assert!(Utc.with_ymd_and_hms(2025, 12, 31, 12, 0, 0).unwrap() >= cutoff);
+        let cutoff = policy.bookkeeping_before(Utc.with_ymd_and_hms(2033, 1, 1, 0, 0, 0).unwrap());
+        assert_eq!(cutoff, Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap());
+        assert!(Utc.with_ymd_and_hms(2025, 12, 31, 12, 0, 0).unwrap() < cutoff);
     }
 
     #[test]

@@ -7,7 +7,9 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use cogo_entities::users::user;
 use cogo_kernel::{AccountDirectory, AppError, Clock, SharedClock, SystemClock};
-use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect,
+};
 use uuid::Uuid;
 
 use crate::config::UsersConfig;
@@ -48,6 +50,18 @@ impl AccountDirectory for UsersDirectory {
         }
     }
 
+    async fn hold_open_account(&self, txn: &DatabaseTransaction, user_id: Uuid) -> Result<(), AppError> {
+        if open_account_locked(txn, user_id, RowLock::Shared).await? {
+            Ok(())
+        } else {
+            Err(AppError::Unauthenticated("the account has been deleted"))
+        }
+    }
+
+    async fn lock_for_erasure(&self, txn: &DatabaseTransaction, user_id: Uuid) -> Result<bool, AppError> {
+        open_account_locked(txn, user_id, RowLock::Exclusive).await
+    }
+
     /// Checks the password as log-in does: the same Argon2 verification (and its limit on parallel hashing), and
     /// the same throttle, so a signed-in attacker cannot use `deleteAccount` to guess the password. The attempt
     /// is counted in the caller's transaction: it sticks when the caller commits its failure (a rolled-back
@@ -71,4 +85,24 @@ impl AccountDirectory for UsersDirectory {
         throttle::reset(txn, &key).await?;
         Ok(())
     }
+}
+
+#[derive(Clone, Copy)]
+enum RowLock {
+    Shared,
+    Exclusive,
+}
+
+/// Whether the open account exists, locking its row on PostgreSQL until the transaction ends. A row an erasure
+/// deleted meanwhile is skipped by the locking read once the erasure commits, so the answer is then `false`.
+async fn open_account_locked(txn: &DatabaseTransaction, user_id: Uuid, lock: RowLock) -> Result<bool, AppError> {
+    let mut query = user::Entity::find_by_id(user_id).filter(user::Column::ClosedAt.is_null()).select_only();
+    query = query.column(user::Column::Id);
+    if txn.get_database_backend() == DatabaseBackend::Postgres {
+        query = match lock {
+            RowLock::Shared => query.lock_shared(),
+            RowLock::Exclusive => query.lock_exclusive(),
+        };
+    }
+    Ok(query.into_tuple::<Uuid>().one(txn).await?.is_some())
 }

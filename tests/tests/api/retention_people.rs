@@ -248,13 +248,13 @@ async fn the_purge_removes_what_is_past_its_time_and_a_second_run_removes_nothin
 }
 
 #[tokio::test]
-async fn the_books_of_a_closed_account_go_after_seven_years_and_an_open_accounts_ledger_stays() {
+async fn the_books_of_a_closed_account_go_after_the_seventh_calendar_year_and_an_open_accounts_ledger_stays() {
     let app = spawn_app().await;
     let anna = walker(&app, "Anna").await;
     walker(&app, "Bertil").await;
     erase(&app, id_of(&anna)).await;
 
-    app.advance_clock(Duration::days(7 * 366));
+    app.advance_clock(Duration::days(8 * 366));
     let report = purge(&app).await;
 
     // Anna's walking entry, her closing entry and her balance row.

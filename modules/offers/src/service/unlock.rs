@@ -39,6 +39,7 @@ pub struct Unlocked {
 pub async fn unlock_offer(app: &AppContext, actor: &Actor, offer_id: Uuid) -> Result<Unlocked, AppError> {
     let now = app.now();
     let txn = app.db.begin().await?;
+    app.hooks.accounts()?.hold_open_account(&txn, actor.user_id).await?;
     let offer = offer::Entity::find_by_id(offer_id)
         .filter(offer::Column::Status.ne(OfferStatus::Draft.as_str()))
         .one(&txn)

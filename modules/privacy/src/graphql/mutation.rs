@@ -33,7 +33,7 @@ impl PrivacyMutation {
     ) -> async_graphql::Result<DataSubjectRequest> {
         let app = AppContext::of(ctx)?;
         let row = register::record_received(app, &email, kind, &channel).await?;
-        Ok(DataSubjectRequest::from_row(row, app.now()))
+        Ok(DataSubjectRequest::from_row(row, app.now())?)
     }
 
     /// Marks a request as answered. `PRIVACY_OFFICER` only.
@@ -45,7 +45,7 @@ impl PrivacyMutation {
     ) -> async_graphql::Result<DataSubjectRequest> {
         let app = AppContext::of(ctx)?;
         let row = register::complete(app, parse_id(&id, "id")?).await?;
-        Ok(DataSubjectRequest::from_row(row, app.now()))
+        Ok(DataSubjectRequest::from_row(row, app.now())?)
     }
 
     /// Erases an account on an open `ERASURE` request received outside the app (the same erasure as

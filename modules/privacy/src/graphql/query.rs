@@ -8,6 +8,10 @@ use uuid::Uuid;
 use crate::graphql::types::{DataExportKind, DataSubjectRequest};
 use crate::service::{export, register};
 
+/// An export reads everything a person has: a request may hold one, not hundreds under aliases. More than half
+/// the gateway's complexity limit (1,000), so a second export in one request is refused before anything runs.
+const EXPORT_COMPLEXITY: usize = 600;
+
 #[derive(Default)]
 pub struct PrivacyQuery;
 
@@ -15,8 +19,8 @@ pub struct PrivacyQuery;
 impl PrivacyQuery {
     /// Everything CoGo holds about you, as one machine-readable document (GDPR art. 15 and 20; layout in the
     /// README, versioned by its `format` field). Logged in the request register. For very large accounts,
-    /// `GET /privacy/export` streams the same document.
-    #[graphql(guard = "RequireAuth")]
+    /// `GET /privacy/export` streams the same document. One per request (its complexity takes most of the budget).
+    #[graphql(guard = "RequireAuth", complexity = "EXPORT_COMPLEXITY")]
     async fn my_data_export(
         &self,
         ctx: &Context<'_>,
@@ -27,8 +31,9 @@ impl PrivacyQuery {
         Ok(Json(parse(&document)?))
     }
 
-    /// One account's register extract, for a request received by e-mail or letter. `PRIVACY_OFFICER` only.
-    #[graphql(guard = "RequireRole(Role::PrivacyOfficer)")]
+    /// One account's register extract, for a request received by e-mail or letter. `PRIVACY_OFFICER` only. One
+    /// per request.
+    #[graphql(guard = "RequireRole(Role::PrivacyOfficer)", complexity = "EXPORT_COMPLEXITY")]
     async fn user_data_export(&self, ctx: &Context<'_>, user_id: ID) -> async_graphql::Result<Json<serde_json::Value>> {
         let subject = parse_id(&user_id, "userId")?;
         let actor = actor_from(ctx)?;
@@ -49,12 +54,11 @@ impl PrivacyQuery {
         let page = PageRequest::parse(first, after)?;
         let rows = register::page(&app.db, &page).await?;
         let now = app.now();
-        Ok(connection_from(
-            &page,
-            rows,
-            |row| time_id_key(&row.received_at, &row.id),
-            |row| DataSubjectRequest::from_row(row, now),
-        ))
+        let nodes = rows
+            .into_iter()
+            .map(|row| Ok((time_id_key(&row.received_at, &row.id), DataSubjectRequest::from_row(row, now)?)))
+            .collect::<Result<Vec<_>, AppError>>()?;
+        Ok(connection_from(&page, nodes, |(key, _)| key.clone(), |(_, node)| node))
     }
 }
 

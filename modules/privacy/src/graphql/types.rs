@@ -1,7 +1,7 @@
 use async_graphql::{Enum, ID, SimpleObject};
 use chrono::{DateTime, Utc};
 use cogo_entities::privacy::data_subject_request;
-use cogo_kernel::{DataSubjectRequestKind, PurgeReport, retention::purged};
+use cogo_kernel::{AppError, DataSubjectRequestKind, PurgeReport, retention::purged};
 
 use crate::service::{export::ExportReason, register};
 
@@ -48,11 +48,13 @@ pub struct DataSubjectRequest {
 }
 
 impl DataSubjectRequest {
-    pub fn from_row(row: data_subject_request::Model, now: DateTime<Utc>) -> Self {
-        let recipients = register::recipients_of(&row);
-        Self {
+    pub fn from_row(row: data_subject_request::Model, now: DateTime<Utc>) -> Result<Self, AppError> {
+        let recipients = register::recipients_of(&row)?;
+        let kind = DataSubjectRequestKind::parse(&row.kind)
+            .ok_or_else(|| AppError::internal("unknown kind in data_subject_requests"))?;
+        Ok(Self {
             id: ID(row.id.to_string()),
-            kind: DataSubjectRequestKind::parse(&row.kind).unwrap_or(DataSubjectRequestKind::Access),
+            kind,
             channel: row.channel,
             subject_id: ID(row.subject_id.to_string()),
             received_at: row.received_at,
@@ -60,7 +62,7 @@ impl DataSubjectRequest {
             overdue: row.completed_at.unwrap_or(now) > row.due_at,
             completed_at: row.completed_at,
             recipients,
-        }
+        })
     }
 }
 

@@ -13,6 +13,9 @@ use crate::service::register;
 /// the log-in throttle (it counts as a failed log-in, so this is no way around it).
 pub async fn delete_own_account(app: &AppContext, user_id: Uuid, password: &str) -> Result<(), AppError> {
     let txn = app.db.begin().await?;
+    if !app.hooks.accounts()?.lock_for_erasure(&txn, user_id).await? {
+        return Err(AppError::Unauthenticated("the account has been deleted"));
+    }
     if let Err(wrong) = app.hooks.accounts()?.verify_password(&txn, user_id, password).await {
         txn.commit().await?;
         return Err(wrong);
@@ -36,7 +39,7 @@ pub async fn erase_on_request(app: &AppContext, user_id: Uuid, request_id: Uuid)
     if request.kind != DataSubjectRequestKind::Erasure.as_str() {
         return Err(AppError::bad_input("requestId", "this is not an erasure request"));
     }
-    if !app.hooks.accounts()?.is_open(&txn, user_id).await? {
+    if !app.hooks.accounts()?.lock_for_erasure(&txn, user_id).await? {
         return Err(AppError::NotFound("user"));
     }
     let now = app.now();
@@ -47,7 +50,8 @@ pub async fn erase_on_request(app: &AppContext, user_id: Uuid, request_id: Uuid)
     Ok(())
 }
 
-/// Learns who received the person's data (before the modules forget it), then erases them from every module.
+/// Learns who received the person's data (before the modules forget it), then erases them from every module. The
+/// caller holds the account's erasure lock, so no mutation writing the person's data is in flight.
 async fn erase(
     app: &AppContext,
     txn: &DatabaseTransaction,

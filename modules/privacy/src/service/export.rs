@@ -4,13 +4,18 @@
 use chrono::{DateTime, Utc};
 use cogo_kernel::{AppContext, AppError, DataSubjectRequestKind, ExportWriter};
 use sea_orm::{DatabaseTransaction, TransactionTrait};
+use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
 use tokio::sync::mpsc;
+use tracing::Instrument;
 use uuid::Uuid;
 
 use crate::{domain::EXPORT_FORMAT, service::register};
 
-/// Chunks in flight between the export and a slow reader: bounds the memory an export can hold.
+/// Chunks in flight between the export and its spool file, and between the file and the reader: bounds the memory
+/// an export holds.
 const STREAM_CHUNKS_IN_FLIGHT: usize = 4;
+/// The size of the chunks sent to the reader.
+const SEND_CHUNK_BYTES: usize = 64 * 1024;
 
 /// Why the export is made: a register extract (art. 15) or the data to take elsewhere (art. 20). The document
 /// is the same; the register records which right was exercised.
@@ -41,34 +46,81 @@ pub async fn own_export(app: &AppContext, user_id: Uuid, reason: ExportReason) -
     Ok(document)
 }
 
-/// The caller's own export, streamed: the document is sent on in chunks while the modules page through their
-/// tables, so an account of any size exports in bounded memory. The request is logged once the whole document
-/// was written; if the reader goes away first, nothing is logged.
+/// The caller's own export, streamed. The modules write the document into a spool file (removed from the
+/// directory as soon as it is created, so only this task can read it) inside one short transaction; the file is
+/// then sent on in chunks. An account of any size thus exports in bounded memory, and a slow download never holds
+/// a transaction (on SQLite: the one connection). The request is logged with the export; if writing the export
+/// fails, nothing is logged and the reader gets an empty body, never a partial document that looks whole.
 pub fn stream_own_export(app: AppContext, user_id: Uuid, reason: ExportReason) -> mpsc::Receiver<Vec<u8>> {
     let (sender, receiver) = mpsc::channel(STREAM_CHUNKS_IN_FLIGHT);
-    tokio::spawn(async move {
-        if let Err(error) = stream(&app, user_id, reason, sender).await {
-            // The reader sees a cut-off document (not valid JSON), never a partial one that looks whole.
-            tracing::warn!(code = error.code().as_str(), "a streamed data export stopped early");
+    let task = async move {
+        match spool(&app, user_id, reason).await {
+            Ok(file) => send_file(file, sender).await,
+            Err(error) => tracing::warn!(code = error.code().as_str(), "a streamed data export failed"),
         }
-    });
+    };
+    tokio::spawn(task.instrument(tracing::Span::current()));
     receiver
 }
 
-async fn stream(
-    app: &AppContext,
-    user_id: Uuid,
-    reason: ExportReason,
-    sender: mpsc::Sender<Vec<u8>>,
-) -> Result<(), AppError> {
-    let txn = app.db.begin().await?;
-    let now = app.now();
-    register::record_completed_in_app(&txn, user_id, reason.request_kind(), now).await?;
-    let mut out = ExportWriter::streaming(sender);
-    write_document(app, &txn, user_id, now, &mut out).await?;
-    out.finish().await?;
-    txn.commit().await?;
-    Ok(())
+/// Writes the whole document into an anonymous spool file and returns it, rewound.
+async fn spool(app: &AppContext, user_id: Uuid, reason: ExportReason) -> Result<tokio::fs::File, AppError> {
+    let mut file = anonymous_spool_file().await?;
+    let (sender, mut chunks) = mpsc::channel::<Vec<u8>>(STREAM_CHUNKS_IN_FLIGHT);
+    let export = async {
+        let txn = app.db.begin().await?;
+        let now = app.now();
+        register::record_completed_in_app(&txn, user_id, reason.request_kind(), now).await?;
+        let mut out = ExportWriter::streaming(sender);
+        write_document(app, &txn, user_id, now, &mut out).await?;
+        out.finish().await?;
+        txn.commit().await?;
+        Ok::<(), AppError>(())
+    };
+    let write = async {
+        while let Some(chunk) = chunks.recv().await {
+            file.write_all(&chunk).await.map_err(AppError::internal)?;
+        }
+        Ok::<(), AppError>(())
+    };
+    let (exported, written) = tokio::join!(export, write);
+    exported?;
+    written?;
+    file.flush().await.map_err(AppError::internal)?;
+    file.seek(std::io::SeekFrom::Start(0)).await.map_err(AppError::internal)?;
+    Ok(file)
+}
+
+/// A new file in the temporary directory, readable by this process only and unlinked at once: it disappears with
+/// its last handle, whatever happens to the task.
+async fn anonymous_spool_file() -> Result<tokio::fs::File, AppError> {
+    let path = std::env::temp_dir().join(format!("cogo-export-{}.json", Uuid::new_v4().simple()));
+    let mut options = tokio::fs::OpenOptions::new();
+    options.read(true).write(true).create_new(true);
+    #[cfg(unix)]
+    options.mode(0o600);
+    let file = options.open(&path).await.map_err(AppError::internal)?;
+    tokio::fs::remove_file(&path).await.map_err(AppError::internal)?;
+    Ok(file)
+}
+
+async fn send_file(mut file: tokio::fs::File, sender: mpsc::Sender<Vec<u8>>) {
+    loop {
+        let mut chunk = vec![0; SEND_CHUNK_BYTES];
+        match file.read(&mut chunk).await {
+            Ok(0) => return,
+            Ok(read) => {
+                chunk.truncate(read);
+                if sender.send(chunk).await.is_err() {
+                    return; // The reader went away.
+                }
+            }
+            Err(error) => {
+                tracing::warn!(%error, "a spooled data export could not be read back");
+                return;
+            }
+        }
+    }
 }
 
 /// A person's export for staff answering a request received by e-mail or letter (the request itself is in the

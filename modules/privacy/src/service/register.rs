@@ -58,10 +58,17 @@ pub async fn record_received(
     Ok(request)
 }
 
-/// Staff mark a request as answered. A request completed already is `CONFLICT`.
+/// Staff mark a request as answered. A request completed already is `CONFLICT`. An erasure request is answered
+/// by `eraseUser`, which completes it; it can only be closed here once the account is gone (erased in the app
+/// meanwhile), so no erasure is ever marked done without having been done.
 pub async fn complete(app: &AppContext, request_id: Uuid) -> Result<data_subject_request::Model, AppError> {
     let txn = app.db.begin().await?;
     let request = open_request(&txn, request_id).await?;
+    if request.kind == DataSubjectRequestKind::Erasure.as_str()
+        && app.hooks.accounts()?.is_open(&txn, request.subject_id).await?
+    {
+        return Err(AppError::bad_input("id", "an erasure request is completed by eraseUser, which carries it out"));
+    }
     let completed = mark_completed(&txn, request, app.now(), None).await?;
     txn.commit().await?;
     Ok(completed)
@@ -119,15 +126,15 @@ pub async fn requests_of(
         .await?)
 }
 
-/// The recipients stored on an erasure request.
-pub fn recipients_of(request: &data_subject_request::Model) -> Vec<String> {
-    request
-        .recipients
-        .as_deref()
-        .and_then(|text| serde_json::from_str::<Vec<serde_json::Value>>(text).ok())
-        .unwrap_or_default()
-        .into_iter()
-        .filter_map(|recipient| recipient["name"].as_str().map(str::to_string))
+/// The recipients stored on an erasure request. Stored text that is not the list this module writes is a bug or
+/// tampering: `INTERNAL` (logged), never a silently empty list of people to notify.
+pub fn recipients_of(request: &data_subject_request::Model) -> Result<Vec<String>, AppError> {
+    let Some(text) = request.recipients.as_deref() else { return Ok(Vec::new()) };
+    let list: Vec<serde_json::Value> = serde_json::from_str(text).map_err(AppError::internal)?;
+    list.into_iter()
+        .map(|recipient| {
+            recipient["name"].as_str().map(str::to_string).ok_or_else(|| AppError::internal("a recipient has no name"))
+        })
         .collect()
 }
 

@@ -55,6 +55,7 @@ pub async fn sync_steps(app: &AppContext, actor: &Actor, samples: Vec<SampleInpu
     }
     let (user_id, now) = (actor.user_id, app.now());
     let txn = app.db.begin().await?;
+    app.hooks.accounts()?.hold_open_account(&txn, user_id).await?;
     consent::ensure_allowed(&txn, user_id, purposes::HEALTH_DATA).await?;
     let totals = lock_totals(&txn, user_id, now).await?;
 

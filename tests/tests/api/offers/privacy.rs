@@ -169,7 +169,7 @@ async fn after_erasure_the_merchant_sees_only_the_pseudonym_and_the_disclosures_
 }
 
 #[tokio::test]
-async fn the_bookkeeping_purge_removes_redemptions_older_than_seven_years_once() {
+async fn the_bookkeeping_purge_removes_redemptions_after_the_seventh_calendar_year_once() {
     let w = world().await;
     let one_time = live_offer(&w.app, &w.merchant_a, one_time()).await;
     let reusable = live_offer(&w.app, &w.merchant_a, json!({ "costPoints": 10 })).await;
@@ -177,7 +177,8 @@ async fn the_bookkeeping_purge_removes_redemptions_older_than_seven_years_once()
     data(&unlock(&w.app, &w.user, &one_time).await);
     data(&unlock(&w.app, &w.user, &reusable).await);
     let ctx = &w.app.context;
-    w.app.advance_clock(Duration::days(7 * 366));
+    // Kept through the end of the seventh year after the year of the unlock: gone in the eighth.
+    w.app.advance_clock(Duration::days(8 * 366));
 
     let txn = ctx.db.begin().await.unwrap();
     let first = OffersHooks.purge_expired(&txn, ctx.now(), &ctx.retention).await.unwrap();

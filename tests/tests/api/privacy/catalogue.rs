@@ -7,13 +7,14 @@ use uuid::Uuid;
 
 /// The columns allowed to hold an erased person's account id: bookkeeping kept under the pseudonymous id
 /// (Bokföringslagen, policy §4.13) and the proof that their requests were answered. Documented in the README.
-pub const BOOKKEEPING_COLUMNS: &[(&str, &str)] = &[
-    ("closed_accounts", "id"),
-    ("point_ledger_entries", "user_id"),
-    ("point_ledger_entries", "reference"),
-    ("point_balances", "user_id"),
-    ("redemptions", "user_id"),
-    ("data_subject_requests", "subject_id"),
+/// With an owner column, only in the person's own rows (their ledger entries' references, never someone else's).
+pub const BOOKKEEPING_COLUMNS: &[(&str, &str, Option<&str>)] = &[
+    ("closed_accounts", "id", None),
+    ("point_ledger_entries", "user_id", None),
+    ("point_ledger_entries", "reference", Some("user_id")),
+    ("point_balances", "user_id", None),
+    ("redemptions", "user_id", None),
+    ("data_subject_requests", "subject_id", None),
 ];
 
 /// Every `table.column` holding any of the person's e-mail, names or id (outside the bookkeeping columns).
@@ -25,17 +26,24 @@ pub async fn traces_of(app: &TestApp, emails: &[&str], names: &[&str], id: Uuid)
     let mut found = Vec::new();
     for table in tables(app).await {
         for column in columns(app, &table).await {
+            let rule = BOOKKEEPING_COLUMNS.iter().find(|(t, c, _)| *t == table && *c == column);
+            // The owner column of the row (or the column itself), to tell the person's own rows from others'.
+            let owner = rule.map_or(column.as_str(), |(_, _, owner)| owner.unwrap_or(column.as_str()));
             let sql = match backend {
-                DatabaseBackend::Postgres => format!(r#"SELECT "{column}"::text AS v FROM "{table}""#),
-                _ => format!(r#"SELECT quote("{column}") AS v FROM "{table}""#),
+                DatabaseBackend::Postgres => {
+                    format!(r#"SELECT "{column}"::text AS v, "{owner}"::text AS o FROM "{table}""#)
+                }
+                _ => format!(r#"SELECT quote("{column}") AS v, quote("{owner}") AS o FROM "{table}""#),
             };
             let rows = db.query_all_raw(Statement::from_string(backend, sql)).await.unwrap();
             for row in rows {
                 let Some(value) = row.try_get::<Option<String>>("", "v").unwrap() else { continue };
                 let value = value.to_lowercase();
+                let owner_value = row.try_get::<Option<String>>("", "o").unwrap().unwrap_or_default().to_lowercase();
                 let names_person = needles_text.iter().any(|needle| value.contains(needle.as_str()));
                 let holds_id = id_needles.iter().any(|needle| value.contains(needle.as_str()));
-                let allowed = BOOKKEEPING_COLUMNS.contains(&(table.as_str(), column.as_str()));
+                let own_row = id_needles.iter().any(|needle| owner_value.contains(needle.as_str()));
+                let allowed = rule.is_some() && own_row;
                 if names_person || (holds_id && !allowed) {
                     found.push(format!("{table}.{column}"));
                 }

@@ -109,12 +109,15 @@ async fn the_email_signs_up_again_at_once() {
 async fn a_recruit_who_is_erased_leaves_the_recruiters_list() {
     let w = everything().await;
     let recruit_code = super::code_of(&w.app, &w.recruit).await;
-    let _grandchild = sign_up_recruited(&w.app, "Gustav Grandchild", &recruit_code).await;
+    let grandchild = sign_up_recruited(&w.app, "Gustav Grandchild", &recruit_code).await;
 
     data(&w.app.gql_as(&w.recruit, DELETE_ACCOUNT, json!({ "password": w.recruit.password })).await);
 
     let recruits = data(&w.app.gql_as(&w.person, RECRUITS, json!({})).await)["me"]["recruits"].clone();
     assert_eq!(recruits, json!([]));
+    // Their own recruit stays, no longer linked to anyone.
+    let export = super::export_of(&w.app, &grandchild).await;
+    assert_eq!(export["referrals"]["referred"], false, "{}", export["referrals"]);
 }
 
 #[tokio::test]

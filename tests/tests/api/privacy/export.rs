@@ -40,7 +40,11 @@ async fn the_export_holds_everything_every_module_keeps_about_the_caller() {
 async fn the_export_holds_nothing_of_anyone_else() {
     let w = everything().await;
 
-    let text = export_of(&w.app, &w.person).await.to_string();
+    let mut export = export_of(&w.app, &w.person).await;
+    // Who recruited you is yours to know (by name only); nothing else of theirs.
+    assert_eq!(export["referrals"]["recruitedBy"]["name"], w.recruiter.name.as_str());
+    export["referrals"]["recruitedBy"]["name"] = json!(null);
+    let text = export.to_string();
 
     for other in [&w.recruiter, &w.merchant, &w.privacy_officer] {
         assert!(!text.contains(&other.email), "{} leaked", other.name);
@@ -111,4 +115,20 @@ async fn the_export_needs_a_signed_in_caller() {
     let body = app.gql(EXPORT_MY_DATA, json!({})).await;
 
     assert_eq!(error_code(&body), "UNAUTHENTICATED");
+}
+
+#[tokio::test]
+async fn withdrawing_health_data_deletes_the_samples_and_keeps_points_and_day_totals() {
+    let w = everything().await;
+
+    let body = w
+        .app
+        .gql_as(&w.person, "mutation { setConsent(purpose: \"health_data\", granted: false) { granted } }", json!({}))
+        .await;
+
+    assert_eq!(data(&body)["setConsent"]["granted"], false);
+    let export = export_of(&w.app, &w.person).await;
+    assert!(export["steps"]["samples"].as_array().is_none_or(Vec::is_empty), "{}", export["steps"]);
+    assert!(!export["steps"]["days"].as_array().unwrap().is_empty(), "day totals stay");
+    assert_eq!(export["points"]["balance"], 13, "points stay");
 }
