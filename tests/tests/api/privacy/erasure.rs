@@ -155,3 +155,44 @@ async fn the_privacy_officer_erases_on_a_recorded_request_and_completes_it() {
     let traces = traces_of(&w.app, &[&w.person.email], &[&w.first_name, &w.person.name], w.person_id()).await;
     assert!(traces.is_empty(), "left behind: {traces:?}");
 }
+
+#[tokio::test]
+async fn on_postgresql_an_erasure_waits_for_a_write_in_flight_and_later_writes_find_no_account() {
+    use sea_orm::{ConnectionTrait, DatabaseBackend, TransactionTrait};
+
+    let w = everything().await;
+    let ctx = &w.app.context;
+    if ctx.db.get_database_backend() != DatabaseBackend::Postgres {
+        return; // SQLite runs one transaction at a time.
+    }
+    // A sync (or unlock) in flight holds the account.
+    let in_flight = ctx.db.begin().await.unwrap();
+    ctx.hooks.accounts().unwrap().hold_open_account(&in_flight, w.person_id()).await.unwrap();
+
+    let deleting = tokio::spawn({
+        let (app_address, client, person) = (w.app.address.clone(), w.app.client.clone(), w.person.clone());
+        async move {
+            client
+                .post(format!("{app_address}/graphql"))
+                .bearer_auth(&person.access_token)
+                .json(&json!({ "query": DELETE_ACCOUNT, "variables": { "password": person.password } }))
+                .send()
+                .await
+                .unwrap()
+                .json::<serde_json::Value>()
+                .await
+                .unwrap()
+        }
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let waited = !deleting.is_finished();
+    in_flight.commit().await.unwrap();
+    let body = deleting.await.unwrap();
+
+    assert!(waited, "the erasure waits for the write in flight");
+    assert_eq!(data(&body)["deleteAccount"], true);
+    // A write that starts after the erasure finds no account.
+    let late = ctx.db.begin().await.unwrap();
+    let refused = ctx.hooks.accounts().unwrap().hold_open_account(&late, w.person_id()).await;
+    assert!(refused.is_err());
+}

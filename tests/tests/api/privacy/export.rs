@@ -132,3 +132,14 @@ async fn withdrawing_health_data_deletes_the_samples_and_keeps_points_and_day_to
     assert!(!export["steps"]["days"].as_array().unwrap().is_empty(), "day totals stay");
     assert_eq!(export["points"]["balance"], 13, "points stay");
 }
+
+#[tokio::test]
+async fn one_request_holds_one_export_not_hundreds_under_aliases() {
+    let w = everything().await;
+
+    let body = w.app.gql_as(&w.person, "{ a: myDataExport b: myDataExport c: myDataExport }", json!({})).await;
+
+    assert!(body["errors"][0]["message"].as_str().unwrap().contains("complex"), "{body}");
+    let kinds = request_kinds_of(&w.app, &w.privacy_officer, &w.person).await;
+    assert!(!kinds.iter().any(|k| k == "ACCESS"), "nothing ran: {kinds:?}");
+}
