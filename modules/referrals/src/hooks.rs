@@ -83,8 +83,8 @@ impl ModuleHooks for ReferralsHooks {
 
     /// Deletes the user's code and every referral they are part of: they vanish from their recruiter's list, and
     /// their recruits' rows no longer point at them (a recruit not yet rewarded then stays unrewarded). The reward
-    /// entries in the ledger (kept for bookkeeping) carry the reward's own id, never the recruit's, so nothing
-    /// left names an erased recruit.
+    /// entries in the ledger (kept for bookkeeping) carry the reward's own id, never the recruit's (older entries
+    /// were rewritten by migration `m20261125_000013`), so nothing left names an erased recruit.
     async fn erase_user_data(
         &self,
         txn: &DatabaseTransaction,
