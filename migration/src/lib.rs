@@ -15,6 +15,7 @@ mod m20261125_000009_closed_accounts;
 mod m20261125_000010_consent_purpose_split;
 mod m20261125_000011_step_device_class;
 mod m20261125_000012_offers_disclosures;
+mod m20261125_000013_referral_reward_references;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000010_consent_purpose_split::Migration),
             Box::new(m20261125_000011_step_device_class::Migration),
             Box::new(m20261125_000012_offers_disclosures::Migration),
+            Box::new(m20261125_000013_referral_reward_references::Migration),
         ]
     }
 }

@@ -32,6 +32,8 @@ impl ModuleHooks for ConsentHooks {
         Ok(())
     }
 
+    /// The current choice for every purpose (a purpose never chosen shows its basis' default, with no time), the
+    /// whole history of choices, the policy versions accepted and whether processing is restricted.
     async fn export_user_data(
         &self,
         txn: &DatabaseTransaction,
@@ -49,8 +51,13 @@ impl ModuleHooks for ConsentHooks {
             .all(txn)
             .await?;
         let restricted = crate::service::is_restricted(txn, user_id).await?;
+        let consents = choices::current_choices(txn, user_id).await?;
         out.fields(json!({
             "processingRestricted": restricted,
+            "consents": consents.iter().map(|c| json!({
+                "purpose": c.purpose, "legalBasis": c.legal_basis.as_str(), "granted": c.granted,
+                "changedAt": c.changed_at, "policyVersion": c.policy_version,
+            })).collect::<Vec<_>>(),
             "consentHistory": records.iter().map(|r| json!({
                 "purpose": r.purpose_key, "granted": r.granted, "policyVersion": r.policy_version,
                 "channel": r.channel, "recordedAt": r.recorded_at,

@@ -24,6 +24,16 @@ impl LegalBasis {
         }
     }
 
+    /// The stored (and exported) name of the basis; [`LegalBasis::parse`] reads it back.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Contract => "CONTRACT",
+            Self::Consent => "CONSENT",
+            Self::LegitimateInterest => "LEGITIMATE_INTEREST",
+            Self::LegalObligation => "LEGAL_OBLIGATION",
+        }
+    }
+
     /// Whether the user may switch this purpose on and off: consent can be withdrawn, legitimate interest
     /// objected to; contract and legal obligation are not the user's choice while the account exists.
     pub fn user_may_change(self) -> bool {
@@ -47,6 +57,15 @@ mod tests {
         assert!(LegalBasis::LegitimateInterest.user_may_change());
         assert!(!LegalBasis::Contract.user_may_change());
         assert!(!LegalBasis::LegalObligation.user_may_change());
+    }
+
+    #[test]
+    fn every_basis_reads_back_from_its_name() {
+        for basis in
+            [LegalBasis::Contract, LegalBasis::Consent, LegalBasis::LegitimateInterest, LegalBasis::LegalObligation]
+        {
+            assert_eq!(LegalBasis::parse(basis.as_str()), Some(basis));
+        }
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use cogo_entities::referrals::{referral, referral_code};
-use cogo_kernel::{AppError, DomainEvent, ExportWriter, Hooks, ModuleHooks};
+use cogo_kernel::{AppError, DomainEvent, ExportWriter, Hooks, ModuleHooks, export::EXPORT_PAGE_ROWS};
 use cogo_points::EntryKind;
 use sea_orm::{ColumnTrait, Condition, DatabaseTransaction, EntityTrait, QueryFilter};
 use serde_json::json;
@@ -45,8 +45,11 @@ impl ModuleHooks for ReferralsHooks {
         }
     }
 
-    /// The user's code, whether they were referred (never who referred them: that is the recruiter's data) and
-    /// their recruits by name and date only: no reward times, which would tell when a friend walked.
+    /// The user's code; whether they were referred, and by whom (`recruitedBy`: the recruiter's name only, never
+    /// their id or e-mail, and no name while the recruiter restricts processing or after they closed the account);
+    /// and their recruits by name and date only: no reward times, which would tell when a friend walked. The
+    /// recruits are read page by page and written one by one, so a recruiter with many recruits never has them
+    /// all in memory (nor all their ids in one query).
     async fn export_user_data(
         &self,
         txn: &DatabaseTransaction,
@@ -54,26 +57,34 @@ impl ModuleHooks for ReferralsHooks {
         out: &mut ExportWriter,
     ) -> Result<(), AppError> {
         let code = service::code_of(txn, user_id).await?;
-        let recruited_at = service::recruited_at(txn, user_id).await?;
-        let recruits = service::recruits_of(txn, user_id, None).await?;
-        if code.is_none() && recruited_at.is_none() && recruits.is_empty() {
+        let recruiter = service::recruited_by(txn, user_id).await?;
+        let (first_recruits, mut next) = service::recruits_after(txn, user_id, None, EXPORT_PAGE_ROWS).await?;
+        if code.is_none() && recruiter.is_none() && first_recruits.is_empty() && next.is_none() {
             return Ok(());
         }
         out.fields(json!({
             "referralCode": code,
-            "referred": recruited_at.is_some(),
-            "joinedAt": recruited_at,
-            "recruits": recruits.iter().map(|r| json!({
-                "name": r.name, "joinedAt": r.joined_at,
-            })).collect::<Vec<_>>(),
+            "referred": recruiter.is_some(),
+            "joinedAt": recruiter.as_ref().map(|r| r.joined_at),
+            "recruitedBy": recruiter.as_ref().map(|r| json!({ "name": r.name, "joinedAt": r.joined_at })),
         }))
-        .await
+        .await?;
+        out.begin_list("recruits")?;
+        let mut recruits = first_recruits;
+        loop {
+            for recruit in &recruits {
+                out.item(&json!({ "name": recruit.name, "joinedAt": recruit.joined_at })).await?;
+            }
+            let Some(after) = next else { break };
+            (recruits, next) = service::recruits_after(txn, user_id, Some(after), EXPORT_PAGE_ROWS).await?;
+        }
+        out.end_list()
     }
 
     /// Deletes the user's code and every referral they are part of: they vanish from their recruiter's list, and
     /// their recruits' rows no longer point at them (a recruit not yet rewarded then stays unrewarded). The reward
-    /// entries in the ledger (kept for bookkeeping) carry the reward's own id, never the recruit's, so nothing
-    /// left names an erased recruit.
+    /// entries in the ledger (kept for bookkeeping) carry the reward's own id, never the recruit's (older entries
+    /// were rewritten by migration `m20261125_000013`), so nothing left names an erased recruit.
     async fn erase_user_data(
         &self,
         txn: &DatabaseTransaction,

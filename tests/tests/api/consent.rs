@@ -353,3 +353,87 @@ async fn objecting_to_marketing_leaves_partner_offers_as_they_were() {
     assert_eq!(consent_of(&body, "marketing")["granted"], false);
     assert_eq!(consent_of(&body, "partner_offers")["granted"], true);
 }
+
+async fn export_of(app: &cogo_tests::TestApp, user: &cogo_tests::TestUser) -> Value {
+    let txn = sea_orm::TransactionTrait::begin(&app.context.db).await.unwrap();
+    let export = app.hooks_export(&txn, uuid::Uuid::parse_str(&user.id).unwrap()).await;
+    txn.rollback().await.unwrap();
+    export
+}
+
+#[tokio::test]
+async fn the_export_holds_the_current_choice_for_every_purpose_including_defaults_never_chosen() {
+    let app = spawn_app().await;
+    let anna = app.sign_up("Anna").await;
+    data(&app.gql_as(&anna, SET_CONSENT, json!({ "purpose": "health_data", "granted": true })).await);
+    data(&app.gql_as(&anna, SET_CONSENT, json!({ "purpose": "marketing", "granted": false })).await);
+
+    let export = export_of(&app, &anna).await;
+
+    let consents = export["consent"]["consents"].as_array().unwrap();
+    let of = |key: &str| consents.iter().find(|c| c["purpose"] == key).unwrap_or_else(|| panic!("{key}: {consents:?}"));
+    let purposes = data(&app.gql(PURPOSES, json!({})).await)["consentPurposes"].as_array().unwrap().len();
+    assert_eq!(consents.len(), purposes, "one entry per purpose");
+    assert_eq!(of("health_data")["granted"], true);
+    assert_eq!(of("health_data")["legalBasis"], "CONSENT");
+    assert!(of("health_data")["changedAt"].is_string());
+    assert_eq!(of("marketing")["granted"], false, "the objection");
+    // Never chosen: the basis' default, with no time and no policy version.
+    assert_eq!(of("partner_offers")["granted"], false);
+    assert_eq!(of("analytics")["changedAt"], Value::Null);
+    assert_eq!(of("analytics")["policyVersion"], Value::Null);
+    assert_eq!(of("account")["granted"], true);
+    assert_eq!(of("account")["legalBasis"], "CONTRACT");
+}
+
+/// The restriction's stored change time and how many RESTRICTION requests the register holds.
+async fn restriction_of(app: &cogo_tests::TestApp, user: &cogo_tests::TestUser) -> (Option<String>, usize) {
+    use sea_orm::ConnectionTrait;
+    let db = &app.context.db;
+    let backend = db.get_database_backend();
+    let id = uuid::Uuid::parse_str(&user.id).unwrap();
+    let rows = db
+        .query_all_raw(sea_orm::Statement::from_sql_and_values(
+            backend,
+            match backend {
+                sea_orm::DatabaseBackend::Postgres => {
+                    "SELECT changed_at FROM processing_restrictions WHERE user_id = $1"
+                }
+                _ => "SELECT changed_at FROM processing_restrictions WHERE user_id = ?",
+            },
+            [id.into()],
+        ))
+        .await
+        .unwrap();
+    let changed_at = rows.first().map(|row| {
+        let at: chrono::DateTime<chrono::Utc> = row.try_get("", "changed_at").unwrap();
+        at.to_rfc3339()
+    });
+    let export = export_of(app, user).await;
+    let requests = export["privacy"]["dataSubjectRequests"].as_array().unwrap();
+    (changed_at, requests.iter().filter(|r| r["kind"] == "RESTRICTION").count())
+}
+
+#[tokio::test]
+async fn restricting_twice_or_lifting_a_restriction_never_made_is_a_request_that_changes_nothing() {
+    let app = spawn_app().await;
+    let anna = app.sign_up("Anna").await;
+
+    data(&app.gql_as(&anna, RESTRICT, json!({ "restricted": false })).await);
+    assert_eq!(restriction_of(&app, &anna).await, (None, 1), "nothing stored, but the request is registered");
+
+    data(&app.gql_as(&anna, RESTRICT, json!({ "restricted": true })).await);
+    let (restricted_at, _) = restriction_of(&app, &anna).await;
+    assert!(restricted_at.is_some());
+    app.advance_clock(chrono::Duration::hours(1));
+    let anna = app.log_in(&anna).await;
+    data(&app.gql_as(&anna, RESTRICT, json!({ "restricted": true })).await);
+    assert_eq!(restriction_of(&app, &anna).await, (restricted_at.clone(), 3), "still restricted since the first");
+
+    data(&app.gql_as(&anna, RESTRICT, json!({ "restricted": false })).await);
+    let (lifted_at, requests) = restriction_of(&app, &anna).await;
+    assert_ne!(lifted_at, restricted_at, "lifting is a change");
+    assert_eq!(requests, 4);
+    let restricted = "{ me { processingRestricted } }";
+    assert_eq!(data(&app.gql_as(&anna, restricted, json!({})).await)["me"]["processingRestricted"], false);
+}

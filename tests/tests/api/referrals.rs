@@ -289,23 +289,132 @@ async fn an_erased_recruit_vanishes_from_the_list() {
     assert_eq!(recruit_names(&app, &anna).await, vec!["Cecilia"]);
 }
 
+async fn export_of(app: &TestApp, user: &TestUser) -> Value {
+    let txn = app.context.db.begin().await.unwrap();
+    let export = app.hooks_export(&txn, Uuid::parse_str(&user.id).unwrap()).await;
+    txn.rollback().await.unwrap();
+    export
+}
+
 #[tokio::test]
-async fn the_export_holds_the_code_the_referral_and_the_recruits_but_not_the_recruiter() {
+async fn the_export_holds_the_code_the_recruiter_by_name_only_and_the_recruits() {
     let app = spawn_app().await;
     let anna = app.sign_up("Anna Recruiter").await;
     let bertil = recruit(&app, "Bertil", &code_of(&app, &anna).await).await;
     recruit(&app, "Cecilia", &code_of(&app, &bertil).await).await;
 
-    let txn = app.context.db.begin().await.unwrap();
-    let export = app.hooks_export(&txn, Uuid::parse_str(&bertil.id).unwrap()).await;
-    txn.rollback().await.unwrap();
+    let export = export_of(&app, &bertil).await;
 
     let part = &export["referrals"];
     assert_eq!(part["referralCode"], code_of(&app, &bertil).await);
     assert_eq!(part["referred"], true);
     assert!(part["joinedAt"].is_string());
+    assert_eq!(part["recruitedBy"]["name"], "Anna Recruiter");
+    assert_eq!(part["recruitedBy"]["joinedAt"], part["joinedAt"]);
+    let keys: HashSet<&str> = part["recruitedBy"].as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(keys, HashSet::from(["name", "joinedAt"]));
     assert_eq!(part["recruits"][0]["name"], "Cecilia");
-    assert!(!part.to_string().contains("Anna") && !part.to_string().contains(&anna.id), "{part}");
+    let text = part.to_string();
+    assert!(!text.contains(&anna.id) && !text.contains(&anna.email), "the recruiter's name only: {part}");
+}
+
+#[tokio::test]
+async fn a_recruiter_who_restricts_processing_is_exported_without_a_name() {
+    let app = spawn_app().await;
+    let anna = app.sign_up("Anna Recruiter").await;
+    let bertil = recruit(&app, "Bertil", &code_of(&app, &anna).await).await;
+    restrict(&app, &anna, true).await;
+
+    let export = export_of(&app, &bertil).await;
+
+    let recruited_by = &export["referrals"]["recruitedBy"];
+    assert_eq!(recruited_by["name"], Value::Null);
+    assert!(recruited_by["joinedAt"].is_string());
+    assert!(!export["referrals"].to_string().contains("Anna"), "{}", export["referrals"]);
+}
+
+#[tokio::test]
+async fn a_user_nobody_recruited_is_exported_as_not_referred() {
+    let app = spawn_app().await;
+    let anna = app.sign_up("Anna").await;
+
+    let export = export_of(&app, &anna).await;
+
+    assert_eq!(export["referrals"]["referred"], false);
+    assert_eq!(export["referrals"]["recruitedBy"], Value::Null);
+    assert_eq!(export["referrals"]["recruits"], json!([]));
+}
+
+#[tokio::test]
+async fn the_recruits_are_read_page_by_page_oldest_first_past_closed_accounts() {
+    let app = spawn_app().await;
+    let anna = app.sign_up("Anna").await;
+    let code = code_of(&app, &anna).await;
+    let mut names = Vec::new();
+    for i in 0..5u8 {
+        let name = format!("Recruit{}", char::from(b'a' + i));
+        let recruit = recruit(&app, &name, &code).await;
+        app.advance_clock(Duration::seconds(1));
+        if i == 1 {
+            // Erased: gone from the list, and the page it was on still leads on to the next.
+            let txn = app.context.db.begin().await.unwrap();
+            let id = Uuid::parse_str(&recruit.id).unwrap();
+            app.context.hooks.erase_user_data(&txn, id, app.context.now()).await.unwrap();
+            txn.commit().await.unwrap();
+        } else {
+            names.push(name);
+        }
+    }
+    let anna_id = Uuid::parse_str(&anna.id).unwrap();
+
+    let mut seen = Vec::new();
+    let mut after = None;
+    loop {
+        let (page, next) = cogo_referrals::service::recruits_after(&app.context.db, anna_id, after, 2).await.unwrap();
+        seen.extend(page.into_iter().map(|r| r.name.unwrap()));
+        match next {
+            Some(key) => after = Some(key),
+            None => break,
+        }
+    }
+    let exported: Vec<String> = export_of(&app, &anna).await["referrals"]["recruits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap().to_string())
+        .collect();
+
+    assert_eq!(seen, names);
+    assert_eq!(exported, names);
+}
+
+#[tokio::test]
+async fn the_referrals_export_takes_a_fixed_number_of_queries_whatever_the_number_of_recruits() {
+    let app = spawn_app().await;
+    let anna = app.sign_up("Anna").await;
+    let code = code_of(&app, &anna).await;
+    recruit(&app, "Bertil", &code).await;
+    let one = statements_of_export(&app, &anna).await;
+    for name in ["Cecilia", "David", "Erik", "Frida"] {
+        recruit(&app, name, &code).await;
+    }
+
+    let five = statements_of_export(&app, &anna).await;
+
+    assert_eq!(one, five, "no query per recruit");
+}
+
+async fn statements_of_export(app: &TestApp, user: &TestUser) -> u64 {
+    let txn = app.context.db.begin().await.unwrap();
+    let mut out = cogo_kernel::ExportWriter::collecting();
+    let hooks = cogo_referrals::hooks::ReferralsHooks { rewards: cogo_referrals::ReferralRewards::default() };
+    let before = app.statements.get();
+    cogo_kernel::ModuleHooks::export_user_data(&hooks, &txn, Uuid::parse_str(&user.id).unwrap(), &mut out)
+        .await
+        .unwrap();
+    let used = app.statements.get() - before;
+    txn.rollback().await.unwrap();
+    used
 }
 
 #[tokio::test]
@@ -588,4 +697,105 @@ async fn an_erased_rewarded_recruit_is_named_nowhere_in_the_referral_rewards() {
         db.query_all_raw(sea_orm::Statement::from_string(backend, "SELECT recruit_id FROM referrals")).await.unwrap();
     assert!(referrals.is_empty());
     assert_eq!(points_of(&app, &anna).await, (50, vec![50]), "the recruiter keeps the reward");
+}
+
+/// SQL statements the server sends for one `restrictProcessing`.
+async fn statements_of_restrict(app: &TestApp, user: &TestUser, restricted: bool) -> u64 {
+    let before = app.statements.get();
+    restrict(app, user, restricted).await;
+    app.statements.get() - before
+}
+
+#[tokio::test]
+async fn lifting_a_restriction_never_made_costs_the_same_whatever_the_number_of_recruits() {
+    let app = spawn_app().await;
+    let anna = app.sign_up("Anna").await;
+    let code = code_of(&app, &anna).await;
+    recruit(&app, "Bertil", &code).await;
+    let one = statements_of_restrict(&app, &anna, false).await;
+    for name in ["Cecilia", "David", "Erik", "Frida"] {
+        recruit(&app, name, &code).await;
+    }
+
+    let five = statements_of_restrict(&app, &anna, false).await;
+
+    assert_eq!(one, five, "nothing was lifted: no work per undecided recruit");
+}
+
+#[tokio::test]
+async fn lifting_a_restriction_asks_for_the_recruits_restrictions_in_one_query() {
+    let app = spawn_app().await;
+    let anna = app.sign_up("Anna").await;
+    let code = code_of(&app, &anna).await;
+    let bertil = recruit(&app, "Bertil", &code).await;
+    restrict(&app, &bertil, true).await;
+    restrict(&app, &anna, true).await;
+    let one = statements_of_restrict(&app, &anna, false).await;
+    for name in ["Cecilia", "David", "Erik", "Frida"] {
+        let friend = recruit(&app, name, &code).await;
+        restrict(&app, &friend, true).await;
+    }
+    restrict(&app, &anna, true).await;
+
+    let five = statements_of_restrict(&app, &anna, false).await;
+
+    assert_eq!(one, five, "restricted recruits keep waiting without a query each");
+}
+
+#[tokio::test]
+async fn old_reward_references_naming_the_recruit_are_rewritten_keeping_their_prefix() {
+    let app = spawn_app().await;
+    let anna = app.sign_up("Anna").await;
+    let bertil = app.sign_up("Bertil").await;
+    let db = &app.context.db;
+    let backend = db.get_database_backend();
+    let insert = match backend {
+        sea_orm::DatabaseBackend::Postgres => {
+            "INSERT INTO point_ledger_entries (id, user_id, kind, amount, description, reference, created_at) \
+             VALUES ($1, $2, 'REFERRAL_REWARD', $3, 'Referral reward', $4, $5)"
+        }
+        _ => {
+            "INSERT INTO point_ledger_entries (id, user_id, kind, amount, description, reference, created_at) \
+             VALUES (?, ?, 'REFERRAL_REWARD', ?, 'Referral reward', ?, ?)"
+        }
+    };
+    let old = [
+        (&anna, 50, format!("referral-reward:recruiter:{}", bertil.id)),
+        (&bertil, 10, format!("referral-reward:recruit:{}", bertil.id)),
+    ];
+    for (owner, amount, reference) in &old {
+        let values: [sea_orm::Value; 5] = [
+            Uuid::now_v7().into(),
+            Uuid::parse_str(&owner.id).unwrap().into(),
+            (*amount as i64).into(),
+            reference.clone().into(),
+            app.context.now().into(),
+        ];
+        db.execute_raw(sea_orm::Statement::from_sql_and_values(backend, insert, values)).await.unwrap();
+    }
+
+    use cogo_migration::MigratorTrait;
+    let migration = cogo_migration::Migrator::migrations()
+        .into_iter()
+        .find(|m| m.name() == "m20261125_000013_referral_reward_references")
+        .unwrap();
+    migration.up(&cogo_migration::SchemaManager::new(db)).await.unwrap();
+
+    let rows = db
+        .query_all_raw(sea_orm::Statement::from_string(
+            backend,
+            "SELECT reference FROM point_ledger_entries WHERE kind = 'REFERRAL_REWARD' ORDER BY amount DESC",
+        ))
+        .await
+        .unwrap();
+    let references: Vec<String> = rows.iter().map(|row| row.try_get("", "reference").unwrap()).collect();
+    assert_eq!(references.len(), 2);
+    for (reference, prefix) in references.iter().zip(["referral-reward:recruiter:", "referral-reward:recruit:"]) {
+        assert!(!reference.contains(&bertil.id), "{reference}");
+        let id = reference.strip_prefix(prefix).unwrap_or_else(|| panic!("{reference} lost {prefix}"));
+        assert_eq!(id.len(), 32, "{reference}");
+        assert!(id.chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()), "{reference}");
+    }
+    assert_ne!(references[0], references[1], "a fresh id per row");
+    assert_eq!(points_of(&app, &anna).await.1, vec![50], "the reward itself stays");
 }

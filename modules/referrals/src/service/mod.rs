@@ -6,6 +6,7 @@ pub mod rewards;
 
 pub use codes::{code_of, create_code, ensure_code_of};
 pub use recruits::{
-    ListedRecruit, MAX_LISTED_RECRUITS, link_recruit, recruit_count, recruited_at, recruits_of, recruits_page,
+    ListedRecruit, MAX_LISTED_RECRUITS, RecruitKey, Recruiter, link_recruit, recruit_count, recruited_by,
+    recruits_after, recruits_of, recruits_page,
 };
 pub use rewards::{RewardOutcome, decide_after_restriction_lifted, reward_if_qualified};

@@ -79,17 +79,31 @@ pub async fn recruits_page(
     recruiter_id: Uuid,
     page: &PageRequest,
 ) -> Result<(Vec<ListedRecruit>, bool), AppError> {
-    let mut query = oldest_first(recruiter_id);
-    if let Some(key) = &page.after {
-        let (at, after_id) = parse_time_id_key(key)?;
-        query = query.filter(Condition::any().add(referral::Column::CreatedAt.gt(at)).add(
-            Condition::all().add(referral::Column::CreatedAt.eq(at)).add(referral::Column::RecruitId.gt(after_id)),
-        ));
-    }
-    let mut rows = query.limit(page.fetch_limit()).all(db).await?;
+    let after = page.after.as_deref().map(parse_time_id_key).transpose()?;
+    let mut rows = oldest_first_after(recruiter_id, after).limit(page.fetch_limit()).all(db).await?;
     let has_next = rows.len() as u64 > page.first;
     rows.truncate(page.first as usize);
     Ok((listed(db, rows).await?, has_next))
+}
+
+/// Where the next page of recruits starts: after this `(joinedAt, recruit id)`.
+pub type RecruitKey = (DateTime<Utc>, Uuid);
+
+/// Up to `rows` of the recruiter's recruits after `after`, oldest first, for reading them all page by page (the
+/// export), and the key of the next page (`None`: this was the last). The key comes from the rows read, so a page
+/// whose recruits all closed their accounts (and are left out) still leads on to the next.
+pub async fn recruits_after(
+    db: &impl ConnectionTrait,
+    recruiter_id: Uuid,
+    after: Option<RecruitKey>,
+    rows: u64,
+) -> Result<(Vec<ListedRecruit>, Option<RecruitKey>), AppError> {
+    let page = oldest_first_after(recruiter_id, after).limit(rows).all(db).await?;
+    let next = match page.last() {
+        Some(last) if page.len() as u64 == rows => Some((last.created_at, last.recruit_id)),
+        _ => None,
+    };
+    Ok((listed(db, page).await?, next))
 }
 
 /// How many friends signed up with the recruiter's code.
@@ -102,6 +116,19 @@ fn oldest_first(recruiter_id: Uuid) -> sea_orm::Select<referral::Entity> {
         .filter(referral::Column::RecruiterId.eq(recruiter_id))
         .order_by_asc(referral::Column::CreatedAt)
         .order_by_asc(referral::Column::RecruitId)
+}
+
+/// [`oldest_first`] from just after a `(joinedAt, recruit id)` key (keyset pagination).
+fn oldest_first_after(recruiter_id: Uuid, after: Option<RecruitKey>) -> sea_orm::Select<referral::Entity> {
+    let query = oldest_first(recruiter_id);
+    let Some((at, after_id)) = after else {
+        return query;
+    };
+    query.filter(
+        Condition::any().add(referral::Column::CreatedAt.gt(at)).add(
+            Condition::all().add(referral::Column::CreatedAt.eq(at)).add(referral::Column::RecruitId.gt(after_id)),
+        ),
+    )
 }
 
 /// Names for the rows, one query for the names and one for the restrictions whatever the number of rows. Closed
@@ -123,21 +150,35 @@ async fn listed(db: &impl ConnectionTrait, rows: Vec<referral::Model>) -> Result
         .collect())
 }
 
-/// When the user was recruited, if they were.
-pub async fn recruited_at(db: &impl ConnectionTrait, recruit_id: Uuid) -> Result<Option<DateTime<Utc>>, AppError> {
-    Ok(referral::Entity::find_by_id(recruit_id).one(db).await?.map(|row| row.created_at))
+/// Who recruited the user, as the user may see it: the recruiter's name (nothing else: no id, no e-mail) and when
+/// the user joined through them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recruiter {
+    /// `None` while the recruiter restricts processing (art. 18) or after they closed their account.
+    pub name: Option<String>,
+    pub joined_at: DateTime<Utc>,
 }
 
-/// The recruiter's recruits whose reward is not decided yet.
-pub async fn undecided_recruits_of(db: &impl ConnectionTrait, recruiter_id: Uuid) -> Result<Vec<Uuid>, AppError> {
-    Ok(referral::Entity::find()
-        .select_only()
-        .column(referral::Column::RecruitId)
-        .filter(referral::Column::RecruiterId.eq(recruiter_id))
+/// Who recruited the user, if anyone did.
+pub async fn recruited_by(db: &impl ConnectionTrait, recruit_id: Uuid) -> Result<Option<Recruiter>, AppError> {
+    let Some(referral) = referral::Entity::find_by_id(recruit_id).one(db).await? else {
+        return Ok(None);
+    };
+    let recruiter_id = referral.recruiter_id;
+    let restricted = !cogo_consent::service::restricted_among(db, &[recruiter_id]).await?.is_empty();
+    let name =
+        if restricted { None } else { cogo_users::service::names_of(db, &[recruiter_id]).await?.remove(&recruiter_id) };
+    Ok(Some(Recruiter { name, joined_at: referral.created_at }))
+}
+
+/// The recruiter's referrals whose reward is not decided yet, oldest first, in one query.
+pub async fn undecided_referrals_of(
+    db: &impl ConnectionTrait,
+    recruiter_id: Uuid,
+) -> Result<Vec<referral::Model>, AppError> {
+    Ok(oldest_first(recruiter_id)
         .filter(referral::Column::RewardedAt.is_null())
         .filter(referral::Column::RewardSkipped.is_null())
-        .order_by_asc(referral::Column::CreatedAt)
-        .into_tuple()
         .all(db)
         .await?)
 }

@@ -1,6 +1,8 @@
 //! Referral rewards (policy §4.11): decided once per referral, when the recruit has really walked, within the
 //! recruiter's monthly cap. Runs inside the transaction that credited the recruit's walking points.
 
+use std::collections::HashSet;
+
 use chrono::{DateTime, Utc};
 use cogo_entities::referrals::{referral, referral_code};
 use cogo_kernel::{AppError, Hooks};
@@ -15,7 +17,7 @@ use uuid::Uuid;
 
 use crate::config::ReferralRewards;
 use crate::domain::MonthlyRewardCap;
-use crate::service::recruits::undecided_recruits_of;
+use crate::service::recruits::undecided_referrals_of;
 
 /// What became of a referral's reward at this walking credit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,8 +33,11 @@ pub enum RewardOutcome {
     Skipped(&'static str),
 }
 
-/// Ledger reference of a recruiter's reward, followed by the reward's own id (never the recruit's).
-const RECRUITER_REFERENCE_PREFIX: &str = "referral-reward:recruiter:";
+/// Ledger reference of a recruiter's reward, followed by the reward's own id (never the recruit's). The monthly
+/// cap counts the recruiter's entries by this prefix; migration `m20261125_000013` keeps it on older entries.
+pub const RECRUITER_REFERENCE_PREFIX: &str = "referral-reward:recruiter:";
+/// Ledger reference of a recruit's reward, followed by the same reward id as the recruiter's entry.
+pub const RECRUIT_REFERENCE_PREFIX: &str = "referral-reward:recruit:";
 
 /// The recruiter already had the month's allowance of rewarded referrals.
 pub const SKIPPED_MONTHLY_CAP: &str = "MONTHLY_CAP";
@@ -54,17 +59,59 @@ pub async fn reward_if_qualified(
     let Some(referral) = referral::Entity::find_by_id(recruit_id).one(txn).await? else {
         return Ok(RewardOutcome::NothingToDo);
     };
-    if referral.reward_decided() {
+    if referral.reward_decided() || !qualifies(txn, rewards, recruit_id).await? {
         return Ok(RewardOutcome::NothingToDo);
     }
-    let rule = rewards.rule();
-    if !rule.qualifies(points::walking_points_of(txn, recruit_id).await?) {
-        return Ok(RewardOutcome::NothingToDo);
-    }
-    let recruiter_id = referral.recruiter_id;
-    if !cogo_consent::service::restricted_among(txn, &[recruit_id, recruiter_id]).await?.is_empty() {
+    if !cogo_consent::service::restricted_among(txn, &[recruit_id, referral.recruiter_id]).await?.is_empty() {
         return Ok(RewardOutcome::WaitingForRestriction);
     }
+    settle(txn, hooks, rewards, &referral, now).await
+}
+
+/// When a user lifts their restriction, the rewards that waited for it are decided now, under the same rules (the
+/// cap counts the month of this decision): their own referral as a recruit, then their recruits' as recruiter.
+///
+/// Cheap for a recruiter with many recruits: one query finds the undecided ones and one asks which of them
+/// restrict processing themselves (those keep waiting); only the rest are looked at one by one. Consent publishes
+/// the lift only when a restriction really ends, so a user who was never restricted costs nothing here.
+pub async fn decide_after_restriction_lifted(
+    txn: &DatabaseTransaction,
+    hooks: &Hooks,
+    rewards: &ReferralRewards,
+    user_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    reward_if_qualified(txn, hooks, rewards, user_id, now).await?;
+    let waiting = undecided_referrals_of(txn, user_id).await?;
+    if waiting.is_empty() {
+        return Ok(());
+    }
+    let recruit_ids: Vec<Uuid> = waiting.iter().map(|referral| referral.recruit_id).collect();
+    let restricted: HashSet<Uuid> =
+        cogo_consent::service::restricted_among(txn, &recruit_ids).await?.into_iter().collect();
+    for referral in waiting.iter().filter(|referral| !restricted.contains(&referral.recruit_id)) {
+        if qualifies(txn, rewards, referral.recruit_id).await? {
+            settle(txn, hooks, rewards, referral, now).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Whether the recruit has walked far enough for the reward.
+async fn qualifies(txn: &DatabaseTransaction, rewards: &ReferralRewards, recruit_id: Uuid) -> Result<bool, AppError> {
+    Ok(rewards.rule().qualifies(points::walking_points_of(txn, recruit_id).await?))
+}
+
+/// Decides the reward of a qualified referral whose recruit and recruiter both allow processing: reward within the
+/// cap, or skip with the reason.
+async fn settle(
+    txn: &DatabaseTransaction,
+    hooks: &Hooks,
+    rewards: &ReferralRewards,
+    referral: &referral::Model,
+    now: DateTime<Utc>,
+) -> Result<RewardOutcome, AppError> {
+    let (recruit_id, recruiter_id) = (referral.recruit_id, referral.recruiter_id);
     lock_recruiter(txn, recruiter_id).await?;
     let decision = decide(txn, rewards.cap(), recruiter_id, now).await?;
     if !claim(txn, recruit_id, decision, now).await? {
@@ -74,6 +121,7 @@ pub async fn reward_if_qualified(
         tracing::info!(reason, "referral reward skipped");
         return Ok(RewardOutcome::Skipped(reason));
     }
+    let rule = rewards.rule();
     // The ledger is kept for bookkeeping after an erasure, so its references must not name the recruit: a fresh id
     // per reward instead (the claim above already makes the reward happen once).
     let reward_id = Uuid::new_v4();
@@ -89,29 +137,13 @@ pub async fn reward_if_qualified(
         kind: EntryKind::ReferralReward,
         amount: rule.recruit_points,
         description: "Referral reward: welcome to CoGo".into(),
-        reference: format!("referral-reward:recruit:{reward_id}"),
+        reference: format!("{RECRUIT_REFERENCE_PREFIX}{reward_id}"),
     };
     for movement in [recruiter_reward, recruit_reward].into_iter().filter(|m| m.amount > 0) {
         points::credit(txn, hooks, now, movement).await?;
     }
     tracing::info!("referral rewarded");
     Ok(RewardOutcome::Rewarded)
-}
-
-/// When a user lifts their restriction, the rewards that waited for it are decided now, under the same rules (the
-/// cap counts the month of this decision): their own referral as a recruit, then their recruits' as recruiter.
-pub async fn decide_after_restriction_lifted(
-    txn: &DatabaseTransaction,
-    hooks: &Hooks,
-    rewards: &ReferralRewards,
-    user_id: Uuid,
-    now: DateTime<Utc>,
-) -> Result<(), AppError> {
-    reward_if_qualified(txn, hooks, rewards, user_id, now).await?;
-    for recruit_id in undecided_recruits_of(txn, user_id).await? {
-        reward_if_qualified(txn, hooks, rewards, recruit_id, now).await?;
-    }
-    Ok(())
 }
 
 /// The reward decision of one referral, taken once.
