@@ -2,8 +2,9 @@
 //!
 //! The data-export benchmark (GDPR art. 15/20): one user with N step samples (default 100,000, synced over HTTP in
 //! batches of 1,000), then their export fetched twice — streamed from `GET /privacy/export` and whole from the
-//! `myDataExport` query. Reports each export's size, time and how far the process's peak memory rose above what it
-//! held before (the peak is reset between the two through `/proc/self/clear_refs`).
+//! `myDataExport` query, both read as bytes without parsing (as a download would). Reports each export's size, time
+//! and how far the process's peak memory (server and client in one process) rose above what it held before (the
+//! peak is reset between the two through `/proc/self/clear_refs`).
 
 use std::time::Instant;
 

@@ -1,5 +1,6 @@
 //! The privacy module's part of the GraphQL schema.
 
+mod document;
 mod mutation;
 mod query;
 mod types;

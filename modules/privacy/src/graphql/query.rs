@@ -1,10 +1,11 @@
-use async_graphql::{Context, ID, Json, Object, connection::Connection};
+use async_graphql::{Context, ID, Object, connection::Connection};
 use cogo_kernel::{
     AppContext, AppError, RequireAuth, RequireRole, Role, actor_from,
     pagination::{PageRequest, connection_from, time_id_key},
 };
 use uuid::Uuid;
 
+use crate::graphql::document::ExportDocument;
 use crate::graphql::types::{DataExportKind, DataSubjectRequest};
 use crate::service::{export, register};
 
@@ -25,21 +26,21 @@ impl PrivacyQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(default)] kind: DataExportKind,
-    ) -> async_graphql::Result<Json<serde_json::Value>> {
+    ) -> async_graphql::Result<ExportDocument> {
         let actor = actor_from(ctx)?;
         let document = export::own_export(AppContext::of(ctx)?, actor.user_id, kind.into()).await?;
-        Ok(Json(parse(&document)?))
+        Ok(ExportDocument::parse_json(&document)?)
     }
 
     /// One account's register extract, for a request received by e-mail or letter. `PRIVACY_OFFICER` only. One
     /// per request.
     #[graphql(guard = "RequireRole(Role::PrivacyOfficer)", complexity = "EXPORT_COMPLEXITY")]
-    async fn user_data_export(&self, ctx: &Context<'_>, user_id: ID) -> async_graphql::Result<Json<serde_json::Value>> {
+    async fn user_data_export(&self, ctx: &Context<'_>, user_id: ID) -> async_graphql::Result<ExportDocument> {
         let subject = parse_id(&user_id, "userId")?;
         let actor = actor_from(ctx)?;
         let document = export::staff_export(AppContext::of(ctx)?, subject).await?;
         tracing::info!(staff_id = %actor.user_id, subject_id = %subject, "staff exported a user's data");
-        Ok(Json(parse(&document)?))
+        Ok(ExportDocument::parse_json(&document)?)
     }
 
     /// The data-subject request register, newest first. `PRIVACY_OFFICER` only.
@@ -60,10 +61,6 @@ impl PrivacyQuery {
             .collect::<Result<Vec<_>, AppError>>()?;
         Ok(connection_from(&page, nodes, |(key, _)| key.clone(), |(_, node)| node))
     }
-}
-
-fn parse(document: &[u8]) -> Result<serde_json::Value, AppError> {
-    serde_json::from_slice(document).map_err(AppError::internal)
 }
 
 pub(crate) fn parse_id(id: &ID, field: &'static str) -> Result<Uuid, AppError> {
