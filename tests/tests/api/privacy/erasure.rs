@@ -158,7 +158,7 @@ async fn the_privacy_officer_erases_on_a_recorded_request_and_completes_it() {
 
 #[tokio::test]
 async fn on_postgresql_an_erasure_waits_for_a_write_in_flight_and_later_writes_find_no_account() {
-    use sea_orm::{ConnectionTrait, DatabaseBackend, TransactionTrait};
+    use sea_orm::{DatabaseBackend, TransactionTrait};
 
     let w = everything().await;
     let ctx = &w.app.context;
