@@ -2,6 +2,7 @@
 
 mod consent;
 mod gateway;
+mod migrations;
 mod offers;
 mod points;
 mod privacy;
