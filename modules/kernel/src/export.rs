@@ -4,8 +4,11 @@
 //! chunks of about 64 KiB. Streamed to an HTTP response, an export of any size holds one chunk and one page of rows
 //! in memory, not the whole document.
 
+use chrono::{DateTime, Utc};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select};
 use serde::Serialize;
 use tokio::sync::mpsc;
+use uuid::Uuid;
 
 use crate::error::AppError;
 
@@ -115,6 +118,44 @@ impl ExportWriter {
         }
         self.value(value)?;
         self.maybe_flush().await
+    }
+
+    /// Writes `query`'s rows as the list `name`, oldest first by (`time`, `id`), reading [`EXPORT_PAGE_ROWS`] at a
+    /// time with keyset pagination, so a table of any length exports in bounded memory. `key` gives a row's
+    /// (`time`, `id`) values, `item` what is written for it.
+    pub async fn list_oldest_first<E, C>(
+        &mut self,
+        db: &C,
+        name: &str,
+        query: Select<E>,
+        (time, id): (E::Column, E::Column),
+        key: impl Fn(&E::Model) -> (DateTime<Utc>, Uuid) + Send + Sync,
+        item: impl Fn(&E::Model) -> serde_json::Value + Send + Sync,
+    ) -> Result<(), AppError>
+    where
+        E: EntityTrait,
+        E::Model: Send + Sync,
+        C: ConnectionTrait + Sync,
+    {
+        self.begin_list(name)?;
+        let mut after: Option<(DateTime<Utc>, Uuid)> = None;
+        loop {
+            let mut page = query.clone();
+            if let Some((at, last_id)) = after {
+                page = page.filter(
+                    Condition::any().add(time.gt(at)).add(Condition::all().add(time.eq(at)).add(id.gt(last_id))),
+                );
+            }
+            let rows = page.order_by_asc(time).order_by_asc(id).limit(EXPORT_PAGE_ROWS).all(db).await?;
+            for row in &rows {
+                self.item(&item(row)).await?;
+            }
+            match rows.last() {
+                Some(last) if rows.len() as u64 == EXPORT_PAGE_ROWS => after = Some(key(last)),
+                _ => break,
+            }
+        }
+        self.end_list()
     }
 
     pub fn end_list(&mut self) -> Result<(), AppError> {

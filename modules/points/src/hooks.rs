@@ -5,10 +5,9 @@ use chrono::{DateTime, Utc};
 use cogo_entities::points::ledger_entry;
 use cogo_kernel::{
     AppError, ExportWriter, ModuleHooks,
-    export::EXPORT_PAGE_ROWS,
     retention::{PurgeReport, RetentionPolicy, purged},
 };
-use sea_orm::{ColumnTrait, Condition, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -33,37 +32,15 @@ impl ModuleHooks for PointsHooks {
         let balance = service::balance_of(txn, user_id).await?;
         out.field("balance", &balance.balance).await?;
         out.field("lifetimeEarned", &balance.lifetime_earned).await?;
-        out.begin_list("ledger")?;
-        let mut after: Option<(DateTime<Utc>, Uuid)> = None;
-        loop {
-            let mut query = ledger_entry::Entity::find().filter(ledger_entry::Column::UserId.eq(user_id));
-            if let Some((created, id)) = after {
-                query = query.filter(
-                    Condition::any().add(ledger_entry::Column::CreatedAt.gt(created)).add(
-                        Condition::all()
-                            .add(ledger_entry::Column::CreatedAt.eq(created))
-                            .add(ledger_entry::Column::Id.gt(id)),
-                    ),
-                );
-            }
-            let page = query
-                .order_by_asc(ledger_entry::Column::CreatedAt)
-                .order_by_asc(ledger_entry::Column::Id)
-                .limit(EXPORT_PAGE_ROWS)
-                .all(txn)
-                .await?;
-            for e in &page {
-                out.item(&json!({
-                    "amount": e.amount, "kind": e.kind, "description": e.description, "createdAt": e.created_at,
-                }))
-                .await?;
-            }
-            match page.last() {
-                Some(last) if page.len() as u64 == EXPORT_PAGE_ROWS => after = Some((last.created_at, last.id)),
-                _ => break,
-            }
-        }
-        out.end_list()
+        out.list_oldest_first(
+            txn,
+            "ledger",
+            ledger_entry::Entity::find().filter(ledger_entry::Column::UserId.eq(user_id)),
+            (ledger_entry::Column::CreatedAt, ledger_entry::Column::Id),
+            |e| (e.created_at, e.id),
+            |e| json!({ "amount": e.amount, "kind": e.kind, "description": e.description, "createdAt": e.created_at }),
+        )
+        .await
     }
 
     /// Keeps the ledger and the balance row (bookkeeping, under the pseudonymous id; entry descriptions name no

@@ -6,10 +6,9 @@ use cogo_consent::purposes;
 use cogo_entities::steps::{step_day, step_sample, step_total};
 use cogo_kernel::{
     AppError, DomainEvent, ExportWriter, Hooks, ModuleHooks,
-    export::EXPORT_PAGE_ROWS,
     retention::{PurgeReport, RetentionPolicy, purged},
 };
-use sea_orm::{ColumnTrait, Condition, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -45,35 +44,21 @@ impl ModuleHooks for StepsHooks {
         user_id: Uuid,
         out: &mut ExportWriter,
     ) -> Result<(), AppError> {
-        out.begin_list("samples")?;
-        let mut after: Option<(DateTime<Utc>, Uuid)> = None;
-        loop {
-            let mut query = step_sample::Entity::find().filter(step_sample::Column::UserId.eq(user_id));
-            if let Some((start, id)) = after {
-                query = query.filter(Condition::any().add(step_sample::Column::StartAt.gt(start)).add(
-                    Condition::all().add(step_sample::Column::StartAt.eq(start)).add(step_sample::Column::Id.gt(id)),
-                ));
-            }
-            let page = query
-                .order_by_asc(step_sample::Column::StartAt)
-                .order_by_asc(step_sample::Column::Id)
-                .limit(EXPORT_PAGE_ROWS)
-                .all(txn)
-                .await?;
-            for s in &page {
-                out.item(&json!({
+        out.list_oldest_first(
+            txn,
+            "samples",
+            step_sample::Entity::find().filter(step_sample::Column::UserId.eq(user_id)),
+            (step_sample::Column::StartAt, step_sample::Column::Id),
+            |s| (s.start_at, s.id),
+            |s| {
+                json!({
                     "externalId": s.external_id, "deviceClass": s.device_class, "startAt": s.start_at,
                     "endAt": s.end_at, "steps": s.steps, "distanceMeters": s.distance_meters,
                     "wasUserEntered": s.was_user_entered, "syncedAt": s.synced_at,
-                }))
-                .await?;
-            }
-            match page.last() {
-                Some(last) if page.len() as u64 == EXPORT_PAGE_ROWS => after = Some((last.start_at, last.id)),
-                _ => break,
-            }
-        }
-        out.end_list()?;
+                })
+            },
+        )
+        .await?;
         // At most one row per day walked: small enough to read at once.
         let days = step_day::Entity::find()
             .filter(step_day::Column::UserId.eq(user_id))

@@ -7,12 +7,9 @@ use chrono::{DateTime, Utc};
 use cogo_entities::users::{closed_account, login_throttle, refresh_token, session, user, user_role};
 use cogo_kernel::{
     AppError, ExportWriter, ModuleHooks,
-    export::EXPORT_PAGE_ROWS,
     retention::{PurgeReport, RetentionPolicy, purged},
 };
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, Condition, DatabaseTransaction, EntityTrait, QueryFilter};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -52,37 +49,22 @@ impl ModuleHooks for UsersHooks {
             "roles": roles.iter().map(|r| json!({ "role": r.role, "grantedAt": r.granted_at })).collect::<Vec<_>>(),
         }))
         .await?;
-        out.begin_list("sessions")?;
-        let mut after: Option<(DateTime<Utc>, Uuid)> = None;
-        loop {
-            let mut query = session::Entity::find().filter(session::Column::UserId.eq(user_id));
-            if let Some((created, id)) = after {
-                query =
-                    query.filter(Condition::any().add(session::Column::CreatedAt.gt(created)).add(
-                        Condition::all().add(session::Column::CreatedAt.eq(created)).add(session::Column::Id.gt(id)),
-                    ));
-            }
-            let page = query
-                .order_by_asc(session::Column::CreatedAt)
-                .order_by_asc(session::Column::Id)
-                .limit(EXPORT_PAGE_ROWS)
-                .all(txn)
-                .await?;
-            for s in &page {
-                out.item(&json!({
+        out.list_oldest_first(
+            txn,
+            "sessions",
+            session::Entity::find().filter(session::Column::UserId.eq(user_id)),
+            (session::Column::CreatedAt, session::Column::Id),
+            |s| (s.created_at, s.id),
+            |s| {
+                json!({
                     "createdAt": s.created_at,
                     "expiresAt": s.expires_at,
                     "revokedAt": s.revoked_at,
                     "revokedReason": s.revoked_reason,
-                }))
-                .await?;
-            }
-            match page.last() {
-                Some(last) if page.len() as u64 == EXPORT_PAGE_ROWS => after = Some((last.created_at, last.id)),
-                _ => break,
-            }
-        }
-        out.end_list()
+                })
+            },
+        )
+        .await
     }
 
     /// Deletes the account row — sessions, refresh tokens and roles go with it (foreign keys cascade) — and the
