@@ -40,6 +40,7 @@ pub async fn set_consent(
     granted: bool,
 ) -> Result<ConsentState, AppError> {
     let txn = app.db.begin().await?;
+    app.hooks.accounts()?.hold_open_account(&txn, actor.user_id).await?;
     let basis = basis_of(&txn, purpose_key).await?;
     if !basis.user_may_change() {
         return Err(AppError::bad_input(

@@ -56,6 +56,7 @@ pub async fn publish_policy(app: &AppContext, body: &str, summary: &str) -> Resu
 /// The user accepts the version in force. An unknown or superseded version is `BAD_USER_INPUT`.
 pub async fn accept_policy(app: &AppContext, actor: &Actor, version: i32) -> Result<(), AppError> {
     let txn = app.db.begin().await?;
+    app.hooks.accounts()?.hold_open_account(&txn, actor.user_id).await?;
     let current = current_policy(&txn).await?.version;
     if version != current {
         return Err(AppError::bad_input("version", format!("only the current version ({current}) can be accepted")));

@@ -43,6 +43,7 @@ pub async fn restricted_among(db: &impl ConnectionTrait, candidates: &[Uuid]) ->
 /// other modules (`ProcessingRestrictionChanged`), so lifting a restriction that was never made costs them nothing.
 pub async fn set_restricted(app: &AppContext, actor: &Actor, restricted: bool) -> Result<bool, AppError> {
     let txn = app.db.begin().await?;
+    app.hooks.accounts()?.hold_open_account(&txn, actor.user_id).await?;
     let (user_id, at) = (actor.user_id, app.now());
     if store_restriction(&txn, user_id, restricted, at).await? {
         app.hooks.publish(&txn, &DomainEvent::ProcessingRestrictionChanged { user_id, restricted, at }).await?;
