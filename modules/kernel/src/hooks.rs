@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use sea_orm::DatabaseTransaction;
+use sea_orm::{DatabaseConnection, DatabaseTransaction};
 use uuid::Uuid;
 
 use crate::{
@@ -120,8 +120,9 @@ pub trait AccountDirectory: Send + Sync + 'static {
     /// the erasure commits. `false` when no open account has this id.
     async fn lock_for_erasure(&self, txn: &DatabaseTransaction, user_id: Uuid) -> Result<bool, AppError>;
 
-    /// Checks the account's password (as log-in does, throttled); `UNAUTHENTICATED` when it is wrong.
-    async fn verify_password(&self, txn: &DatabaseTransaction, user_id: Uuid, password: &str) -> Result<(), AppError>;
+    /// Checks the account's password (as log-in does, throttled); `UNAUTHENTICATED` when it is wrong. Like log-in
+    /// it runs outside any transaction: the slow hash holds no connection, and a failure counts at once.
+    async fn verify_password(&self, db: &DatabaseConnection, user_id: Uuid, password: &str) -> Result<(), AppError>;
 }
 
 /// Every module's hooks, in the order the gateway lists the modules.

@@ -8,7 +8,8 @@ use chrono::{DateTime, Utc};
 use cogo_entities::users::user;
 use cogo_kernel::{AccountDirectory, AppError, Clock, SharedClock, SystemClock};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect,
+    ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter,
+    QuerySelect,
 };
 use uuid::Uuid;
 
@@ -63,26 +64,25 @@ impl AccountDirectory for UsersDirectory {
     }
 
     /// Checks the password as log-in does: the same Argon2 verification (and its limit on parallel hashing), and
-    /// the same throttle, so a signed-in attacker cannot use `deleteAccount` to guess the password. The attempt
-    /// is counted in the caller's transaction: it sticks when the caller commits its failure (a rolled-back
-    /// failure is not counted; the lock-out that log-in failures start applies here all the same).
-    async fn verify_password(&self, txn: &DatabaseTransaction, user_id: Uuid, password: &str) -> Result<(), AppError> {
+    /// the same throttle, so a signed-in attacker cannot use `deleteAccount` to guess the password. Like log-in, it
+    /// runs outside any transaction: the attempt counts the moment it is made, and the hash holds no connection.
+    async fn verify_password(&self, db: &DatabaseConnection, user_id: Uuid, password: &str) -> Result<(), AppError> {
         let wrong = || AppError::Unauthenticated("wrong password");
-        let account = match find_active_user(txn, user_id).await {
+        let account = match find_active_user(db, user_id).await {
             Ok(account) => account,
             Err(AppError::NotFound(_)) => return Err(wrong()),
             Err(other) => return Err(other),
         };
         let key = throttle::throttle_key(&self.config.token_secret, &account.email);
         let now = self.now();
-        throttle::begin_attempt(txn, &key, now).await?;
+        throttle::begin_attempt(db, &key, now).await?;
         let stored = PasswordHash(account.password_hash);
         if !PasswordHash::verify(Some(&stored), password).await? {
-            throttle::fail_attempt(txn, &key, now).await?;
+            throttle::fail_attempt(db, &key, now).await?;
             tracing::warn!(%user_id, "wrong password on an account action");
             return Err(wrong());
         }
-        throttle::reset(txn, &key).await?;
+        throttle::reset(db, &key).await?;
         Ok(())
     }
 }

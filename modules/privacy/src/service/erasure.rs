@@ -10,15 +10,13 @@ use uuid::Uuid;
 use crate::service::register;
 
 /// The person deletes their own account, confirming with their password. A wrong password changes nothing but
-/// the log-in throttle (it counts as a failed log-in, so this is no way around it).
+/// the log-in throttle (it counts as a failed log-in, so this is no way around it). The password is checked
+/// before the erasure's transaction begins, so the slow hash never holds it.
 pub async fn delete_own_account(app: &AppContext, user_id: Uuid, password: &str) -> Result<(), AppError> {
+    app.hooks.accounts()?.verify_password(&app.db, user_id, password).await?;
     let txn = app.db.begin().await?;
     if !app.hooks.accounts()?.lock_for_erasure(&txn, user_id).await? {
         return Err(AppError::Unauthenticated("the account has been deleted"));
-    }
-    if let Err(wrong) = app.hooks.accounts()?.verify_password(&txn, user_id, password).await {
-        txn.commit().await?;
-        return Err(wrong);
     }
     let now = app.now();
     let recipients = erase(app, &txn, user_id, now).await?;
