@@ -48,8 +48,7 @@ impl Application {
     /// The application context without a listener, for commands that run once (`cogo-api purge`).
     pub async fn context_only(settings: Settings) -> Result<AppContext, String> {
         let db = database::connect_and_migrate(&settings).await?;
-        let modules = Modules::new(&settings);
-        Ok(AppContext { db, clock: Arc::new(SystemClock), hooks: modules.hooks(), retention: settings.retention })
+        Ok(context_of(&settings, &Modules::new(&settings), db, Arc::new(SystemClock)))
     }
 
     pub async fn build_with_database(
@@ -59,7 +58,7 @@ impl Application {
     ) -> Result<Self, String> {
         let statements = StatementCounter::install(&mut db);
         let modules = Modules::new(&settings);
-        let app = AppContext { db, clock, hooks: modules.hooks(), retention: settings.retention };
+        let app = context_of(&settings, &modules, db, clock);
         let schema = build_schema(&app, &modules);
         let acceptor = TcpListener::bind(settings.bind.to_string())
             .into_acceptor()
@@ -108,6 +107,11 @@ impl Application {
         }
         served
     }
+}
+
+/// What every resolver and service gets: the database, the clock, every module's hooks and the retention periods.
+fn context_of(settings: &Settings, modules: &Modules, db: DatabaseConnection, clock: SharedClock) -> AppContext {
+    AppContext { db, clock, hooks: modules.hooks(), retention: settings.retention }
 }
 
 async fn shutdown_signal() {
