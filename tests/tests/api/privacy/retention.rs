@@ -91,3 +91,40 @@ async fn on_postgresql_one_instance_purges_at_a_time() {
     assert!(!finished_early, "an explicit purge waits for the other one");
     assert!(waited.is_some());
 }
+
+#[tokio::test]
+async fn the_servers_scheduler_runs_the_purge_by_itself() {
+    use sea_orm::{ConnectionTrait, Statement};
+
+    let app = cogo_tests::spawn_app().await;
+    app.sign_up("Anna Scheduled").await;
+    // The session's 30 days pass without a refresh: it has expired.
+    app.advance_clock(Duration::days(31));
+    let count = |app: &cogo_tests::TestApp| {
+        let db = app.context.db.clone();
+        async move {
+            let backend = db.get_database_backend();
+            let row = db
+                .query_one_raw(Statement::from_string(backend, "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM sessions"))
+                .await
+                .unwrap()
+                .unwrap();
+            row.try_get::<i64>("", "n").unwrap()
+        }
+    };
+    assert_eq!(count(&app).await, 1);
+
+    let scheduler =
+        cogo_privacy::service::retention::spawn_scheduler(app.context.clone(), std::time::Duration::from_millis(50));
+    let mut remaining = count(&app).await;
+    for _ in 0..100 {
+        if remaining == 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        remaining = count(&app).await;
+    }
+    scheduler.abort();
+
+    assert_eq!(remaining, 0, "the scheduled purge removed the expired session");
+}
