@@ -121,8 +121,15 @@ pub trait AccountDirectory: Send + Sync + 'static {
     async fn lock_for_erasure(&self, txn: &DatabaseTransaction, user_id: Uuid) -> Result<bool, AppError>;
 
     /// Checks the account's password (as log-in does, throttled); `UNAUTHENTICATED` when it is wrong. Like log-in
-    /// it runs outside any transaction: the slow hash holds no connection, and a failure counts at once.
-    async fn verify_password(&self, db: &DatabaseConnection, user_id: Uuid, password: &str) -> Result<(), AppError>;
+    /// it runs outside any transaction: the slow hash holds no connection, and a failure counts at once. `now` is
+    /// the application clock's, so the throttle's windows are measured as log-in's are.
+    async fn verify_password(
+        &self,
+        db: &DatabaseConnection,
+        user_id: Uuid,
+        password: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), AppError>;
 }
 
 /// Every module's hooks, in the order the gateway lists the modules.

@@ -1,12 +1,12 @@
 //! The users module's [`AccountDirectory`]: how the privacy module identifies a data subject and checks their
 //! password without reading the users' tables.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use cogo_entities::users::user;
-use cogo_kernel::{AccountDirectory, AppError, Clock, SharedClock, SystemClock};
+use cogo_kernel::{AccountDirectory, AppError};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter,
     QuerySelect,
@@ -19,15 +19,6 @@ use crate::service::{accounts::find_active_user, sessions::normalise_login_email
 
 pub struct UsersDirectory {
     pub(crate) config: Arc<UsersConfig>,
-    /// The application's clock, known once the module is registered on the schema (the throttle's windows must
-    /// be measured on the same clock as log-in's).
-    pub(crate) clock: Arc<OnceLock<SharedClock>>,
-}
-
-impl UsersDirectory {
-    fn now(&self) -> DateTime<Utc> {
-        self.clock.get().map_or_else(|| SystemClock.now(), |clock| clock.now())
-    }
 }
 
 #[async_trait]
@@ -66,7 +57,13 @@ impl AccountDirectory for UsersDirectory {
     /// Checks the password as log-in does: the same Argon2 verification (and its limit on parallel hashing), and
     /// the same throttle, so a signed-in attacker cannot use `deleteAccount` to guess the password. Like log-in, it
     /// runs outside any transaction: the attempt counts the moment it is made, and the hash holds no connection.
-    async fn verify_password(&self, db: &DatabaseConnection, user_id: Uuid, password: &str) -> Result<(), AppError> {
+    async fn verify_password(
+        &self,
+        db: &DatabaseConnection,
+        user_id: Uuid,
+        password: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), AppError> {
         let wrong = || AppError::Unauthenticated("wrong password");
         let account = match find_active_user(db, user_id).await {
             Ok(account) => account,
@@ -74,7 +71,6 @@ impl AccountDirectory for UsersDirectory {
             Err(other) => return Err(other),
         };
         let key = throttle::throttle_key(&self.config.token_secret, &account.email);
-        let now = self.now();
         throttle::begin_attempt(db, &key, now).await?;
         let stored = PasswordHash(account.password_hash);
         if !PasswordHash::verify(Some(&stored), password).await? {

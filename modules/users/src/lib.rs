@@ -12,10 +12,10 @@ pub mod loaders;
 pub mod service;
 pub mod tokens;
 
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use async_graphql::{SchemaBuilder, dataloader::DataLoader};
-use cogo_kernel::{AccountDirectory, AppContext, Module, ModuleHooks, SharedClock};
+use cogo_kernel::{AccountDirectory, AppContext, Module, ModuleHooks};
 
 pub use config::UsersConfig;
 pub use graphql::{UserProfile, UsersMutation, UsersQuery};
@@ -23,13 +23,11 @@ pub use graphql::{UserProfile, UsersMutation, UsersQuery};
 /// The users module as the gateway composes it.
 pub struct UsersModule {
     config: Arc<UsersConfig>,
-    /// The application's clock, set when the module is registered (the account directory is handed out before).
-    clock: Arc<OnceLock<SharedClock>>,
 }
 
 impl UsersModule {
     pub fn new(config: UsersConfig) -> Self {
-        Self { config: Arc::new(config), clock: Arc::new(OnceLock::new()) }
+        Self { config: Arc::new(config) }
     }
 
     pub fn config(&self) -> Arc<UsersConfig> {
@@ -47,12 +45,10 @@ impl Module for UsersModule {
     }
 
     fn account_directory(&self) -> Option<Arc<dyn AccountDirectory>> {
-        Some(Arc::new(directory::UsersDirectory { config: self.config.clone(), clock: self.clock.clone() }))
+        Some(Arc::new(directory::UsersDirectory { config: self.config.clone() }))
     }
 
     fn register<Q, M, S>(&self, builder: SchemaBuilder<Q, M, S>, app: &AppContext) -> SchemaBuilder<Q, M, S> {
-        // Registered once per process; a second registration keeps the first clock, which is the same one.
-        let _ = self.clock.set(app.clock.clone());
         builder
             .data(self.config.clone())
             .data(DataLoader::new(loaders::UserLoader { db: app.db.clone() }, tokio::spawn))

@@ -192,8 +192,11 @@ async fn the_account_directory_finds_open_accounts_and_checks_passwords_like_log
     assert!(accounts.is_open(&txn, id_of(&anna)).await.unwrap());
     txn.commit().await.unwrap();
     // Outside any transaction, as log-in.
-    accounts.verify_password(&app.context.db, id_of(&anna), &anna.password).await.unwrap();
-    let wrong = accounts.verify_password(&app.context.db, id_of(&anna), "not the password").await.unwrap_err();
+    accounts.verify_password(&app.context.db, id_of(&anna), &anna.password, app.context.now()).await.unwrap();
+    let wrong = accounts
+        .verify_password(&app.context.db, id_of(&anna), "not the password", app.context.now())
+        .await
+        .unwrap_err();
     assert_eq!(wrong.code(), cogo_kernel::ErrorCode::Unauthenticated);
 
     erase(&app, id_of(&anna)).await;
@@ -209,7 +212,12 @@ async fn wrong_passwords_for_account_actions_count_towards_the_log_in_lock_out()
     let accounts = app.context.hooks.accounts().unwrap();
 
     for _ in 0..5 {
-        assert!(accounts.verify_password(&app.context.db, id_of(&anna), "not the password").await.is_err());
+        assert!(
+            accounts
+                .verify_password(&app.context.db, id_of(&anna), "not the password", app.context.now())
+                .await
+                .is_err()
+        );
     }
 
     let log_in = app.gql(LOG_IN, json!({ "email": anna.email, "password": anna.password })).await;

@@ -13,7 +13,7 @@ use crate::service::register;
 /// the log-in throttle (it counts as a failed log-in, so this is no way around it). The password is checked
 /// before the erasure's transaction begins, so the slow hash never holds it.
 pub async fn delete_own_account(app: &AppContext, user_id: Uuid, password: &str) -> Result<(), AppError> {
-    app.hooks.accounts()?.verify_password(&app.db, user_id, password).await?;
+    app.hooks.accounts()?.verify_password(&app.db, user_id, password, app.now()).await?;
     let txn = app.db.begin().await?;
     if !app.hooks.accounts()?.lock_for_erasure(&txn, user_id).await? {
         return Err(AppError::Unauthenticated("the account has been deleted"));
