@@ -36,7 +36,8 @@ impl RetentionNotice {
             },
             purposes::BOOKKEEPING => Self {
                 text: format!(
-                    "{} years, as the Swedish Bookkeeping Act (Bokföringslagen) requires.",
+                    "{} years after the end of the calendar year they were written in, as the Swedish Bookkeeping \
+                     Act (Bokföringslagen) requires.",
                     policy.bookkeeping_years
                 ),
                 days: None,

@@ -35,7 +35,7 @@ impl ReferralsOfMe {
     /// The friends who signed up with your code, by name only: the 100 oldest. `recruitCount` says how many there
     /// are and `recruitConnection` pages through all of them. Someone who closes their account disappears.
     async fn recruits(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Recruit>> {
-        let recruits = service::recruits_of(&AppContext::of(ctx)?.db, self.user_id, Some(MAX_LISTED_RECRUITS)).await?;
+        let recruits = service::recruits_of(&AppContext::of(ctx)?.db, self.user_id, MAX_LISTED_RECRUITS).await?;
         Ok(recruits.into_iter().map(Recruit::from).collect())
     }
 

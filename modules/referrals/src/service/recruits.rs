@@ -63,13 +63,9 @@ pub async fn link_recruit(
 pub async fn recruits_of(
     db: &impl ConnectionTrait,
     recruiter_id: Uuid,
-    limit: Option<u64>,
+    limit: u64,
 ) -> Result<Vec<ListedRecruit>, AppError> {
-    let mut query = oldest_first(recruiter_id);
-    if let Some(limit) = limit {
-        query = query.limit(limit);
-    }
-    listed(db, query.all(db).await?).await
+    listed(db, oldest_first(recruiter_id).limit(limit).all(db).await?).await
 }
 
 /// One page of the recruiter's recruits, oldest first, after the page's `joinedAt|id` cursor, and whether another
