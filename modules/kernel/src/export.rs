@@ -5,12 +5,12 @@
 //! in memory, not the whole document.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select};
+use sea_orm::{ConnectionTrait, EntityTrait, QuerySelect, Select};
 use serde::Serialize;
 use tokio::sync::mpsc;
 use uuid::Uuid;
 
-use crate::error::AppError;
+use crate::{error::AppError, pagination::oldest_first_after};
 
 /// Text is handed on once this much has been written.
 const CHUNK_BYTES: usize = 64 * 1024;
@@ -140,13 +140,8 @@ impl ExportWriter {
         self.begin_list(name)?;
         let mut after: Option<(DateTime<Utc>, Uuid)> = None;
         loop {
-            let mut page = query.clone();
-            if let Some((at, last_id)) = after {
-                page = page.filter(
-                    Condition::any().add(time.gt(at)).add(Condition::all().add(time.eq(at)).add(id.gt(last_id))),
-                );
-            }
-            let rows = page.order_by_asc(time).order_by_asc(id).limit(EXPORT_PAGE_ROWS).all(db).await?;
+            let page = oldest_first_after(query.clone(), time, id, after).limit(EXPORT_PAGE_ROWS);
+            let rows = page.all(db).await?;
             for row in &rows {
                 self.item(&item(row)).await?;
             }

@@ -90,6 +90,23 @@ pub fn parse_time_id_key(key: &str) -> Result<(chrono::DateTime<chrono::Utc>, uu
     Ok((at, id))
 }
 
+/// `query` oldest first by (`time`, `id`), from just after the `(time, id)` of the previous page's last row (keyset
+/// pagination: each page costs the same however deep it is). The caller adds the page's limit.
+pub fn oldest_first_after<E: EntityTrait>(
+    query: Select<E>,
+    time: E::Column,
+    id: E::Column,
+    after: Option<(chrono::DateTime<chrono::Utc>, uuid::Uuid)>,
+) -> Select<E> {
+    let query = match after {
+        None => query,
+        Some((at, last_id)) => {
+            query.filter(Condition::any().add(time.gt(at)).add(Condition::all().add(time.eq(at)).add(id.gt(last_id))))
+        }
+    };
+    query.order_by_asc(time).order_by_asc(id)
+}
+
 /// One page of `query`, newest first by (`time`, `id`), starting after the page's `time|id` cursor. The owner
 /// filter belongs in `query`, so a list never loads rows it then throws away.
 pub async fn newest_first_page<E>(

@@ -7,8 +7,8 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use cogo_entities::offers::{disclosure, offer, partner, partner_member, redemption};
-use cogo_kernel::{AppError, ExportWriter, export::EXPORT_PAGE_ROWS};
-use sea_orm::{ColumnTrait, Condition, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select};
+use cogo_kernel::{AppError, ExportWriter, export::EXPORT_PAGE_ROWS, pagination::oldest_first_after};
+use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -40,7 +40,10 @@ async fn export_redemptions(txn: &DatabaseTransaction, user_id: Uuid, out: &mut 
     let mut listing = false;
     loop {
         let query = redemption::Entity::find().filter(redemption::Column::UserId.eq(user_id));
-        let page = page_after(query, redemption::Column::UnlockedAt, redemption::Column::Id, after).all(txn).await?;
+        let page = oldest_first_after(query, redemption::Column::UnlockedAt, redemption::Column::Id, after)
+            .limit(EXPORT_PAGE_ROWS)
+            .all(txn)
+            .await?;
         let Some(last) = page.last() else { break };
         after = Some((last.unlocked_at, last.id));
         let offers = offer_titles(txn, page.iter().map(|r| r.offer_id)).await?;
@@ -79,7 +82,10 @@ async fn export_disclosures(txn: &DatabaseTransaction, user_id: Uuid, out: &mut 
     let mut listing = false;
     loop {
         let query = disclosure::Entity::find().filter(disclosure::Column::UserId.eq(user_id));
-        let page = page_after(query, disclosure::Column::DisclosedAt, disclosure::Column::Id, after).all(txn).await?;
+        let page = oldest_first_after(query, disclosure::Column::DisclosedAt, disclosure::Column::Id, after)
+            .limit(EXPORT_PAGE_ROWS)
+            .all(txn)
+            .await?;
         let Some(last) = page.last() else { break };
         after = Some((last.disclosed_at, last.id));
         let offers = offer_titles(txn, page.iter().map(|d| d.offer_id)).await?;
@@ -106,22 +112,6 @@ async fn export_disclosures(txn: &DatabaseTransaction, user_id: Uuid, out: &mut 
         out.end_list()?;
     }
     Ok(())
-}
-
-/// One page of rows oldest first, after the `(time, id)` of the previous page's last row.
-fn page_after<E: EntityTrait>(
-    query: Select<E>,
-    time: E::Column,
-    id: E::Column,
-    after: Option<(DateTime<Utc>, Uuid)>,
-) -> Select<E> {
-    let query = match after {
-        None => query,
-        Some((at, last_id)) => {
-            query.filter(Condition::any().add(time.gt(at)).add(Condition::all().add(time.eq(at)).add(id.gt(last_id))))
-        }
-    };
-    query.order_by_asc(time).order_by_asc(id).limit(EXPORT_PAGE_ROWS)
 }
 
 /// `{ id, title, kind }` of the offers with these ids.

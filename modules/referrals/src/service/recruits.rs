@@ -4,12 +4,9 @@ use chrono::{DateTime, Utc};
 use cogo_entities::referrals::referral;
 use cogo_kernel::{
     AppError,
-    pagination::{PageRequest, parse_time_id_key},
+    pagination::{self, PageRequest, parse_time_id_key},
 };
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect};
 use uuid::Uuid;
 
 use crate::domain::ReferralCode;
@@ -108,23 +105,13 @@ pub async fn recruit_count(db: &impl ConnectionTrait, recruiter_id: Uuid) -> Res
 }
 
 fn oldest_first(recruiter_id: Uuid) -> sea_orm::Select<referral::Entity> {
-    referral::Entity::find()
-        .filter(referral::Column::RecruiterId.eq(recruiter_id))
-        .order_by_asc(referral::Column::CreatedAt)
-        .order_by_asc(referral::Column::RecruitId)
+    oldest_first_after(recruiter_id, None)
 }
 
-/// [`oldest_first`] from just after a `(joinedAt, recruit id)` key (keyset pagination).
+/// The recruiter's referrals oldest first, from just after a `(joinedAt, recruit id)` key (keyset pagination).
 fn oldest_first_after(recruiter_id: Uuid, after: Option<RecruitKey>) -> sea_orm::Select<referral::Entity> {
-    let query = oldest_first(recruiter_id);
-    let Some((at, after_id)) = after else {
-        return query;
-    };
-    query.filter(
-        Condition::any().add(referral::Column::CreatedAt.gt(at)).add(
-            Condition::all().add(referral::Column::CreatedAt.eq(at)).add(referral::Column::RecruitId.gt(after_id)),
-        ),
-    )
+    let query = referral::Entity::find().filter(referral::Column::RecruiterId.eq(recruiter_id));
+    pagination::oldest_first_after(query, referral::Column::CreatedAt, referral::Column::RecruitId, after)
 }
 
 /// Names for the rows, one query for the names and one for the restrictions whatever the number of rows. Closed
