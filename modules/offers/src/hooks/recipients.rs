@@ -28,9 +28,6 @@ pub async fn data_recipients(txn: &DatabaseTransaction, user_id: Uuid) -> Result
         .into_tuple()
         .all(txn)
         .await?;
-    let mut recipients: Vec<DataRecipient> =
-        names.into_iter().map(|name| DataRecipient { name, kind: PARTNER }).collect();
-    recipients.sort();
-    recipients.dedup();
-    Ok(recipients)
+    // The kernel sorts and merges every module's recipients.
+    Ok(names.into_iter().map(|name| DataRecipient { name, kind: PARTNER }).collect())
 }

@@ -5,8 +5,9 @@ use cogo_entities::offers::{disclosure, redemption};
 use cogo_kernel::{AppError, PurgeReport, RetentionPolicy, retention::purged};
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, sea_query::Query};
 
-/// Redemptions are bookkeeping records (Bokföringslagen 7 kap. 2 §, policy §4.13): kept `bookkeeping_years` from
-/// the unlock, then deleted with their disclosures. Deleting by time makes a second run at the same `now` a no-op.
+/// Redemptions are bookkeeping records (Bokföringslagen 7 kap. 2 §, policy §4.13): kept to the end of the
+/// `bookkeeping_years`-th calendar year after the unlock's ([`RetentionPolicy::bookkeeping_before`]), then deleted
+/// with their disclosures. Deleting by time makes a second run at the same `now` a no-op.
 pub async fn purge_expired(
     txn: &DatabaseTransaction,
     now: DateTime<Utc>,
