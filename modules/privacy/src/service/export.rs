@@ -36,10 +36,20 @@ impl ExportReason {
 
 /// The caller's own export, whole, for the GraphQL field. The request is logged (complete at once).
 pub async fn own_export(app: &AppContext, user_id: Uuid, reason: ExportReason) -> Result<Vec<u8>, AppError> {
+    logged_export(app, user_id, reason, ExportWriter::collecting()).await
+}
+
+/// Writes the caller's export into `out` and logs the request, in one transaction: the request is in the register
+/// exactly when the whole document was written. Returns what `out` kept (all of it, or nothing when streaming).
+async fn logged_export(
+    app: &AppContext,
+    user_id: Uuid,
+    reason: ExportReason,
+    mut out: ExportWriter,
+) -> Result<Vec<u8>, AppError> {
     let txn = app.db.begin().await?;
     let now = app.now();
     register::record_completed_in_app(&txn, user_id, reason.request_kind(), now).await?;
-    let mut out = ExportWriter::collecting();
     write_document(app, &txn, user_id, now, &mut out).await?;
     let document = out.finish().await?;
     txn.commit().await?;
@@ -67,16 +77,7 @@ pub fn stream_own_export(app: AppContext, user_id: Uuid, reason: ExportReason) -
 async fn spool(app: &AppContext, user_id: Uuid, reason: ExportReason) -> Result<tokio::fs::File, AppError> {
     let mut file = anonymous_spool_file().await?;
     let (sender, mut chunks) = mpsc::channel::<Vec<u8>>(STREAM_CHUNKS_IN_FLIGHT);
-    let export = async {
-        let txn = app.db.begin().await?;
-        let now = app.now();
-        register::record_completed_in_app(&txn, user_id, reason.request_kind(), now).await?;
-        let mut out = ExportWriter::streaming(sender);
-        write_document(app, &txn, user_id, now, &mut out).await?;
-        out.finish().await?;
-        txn.commit().await?;
-        Ok::<(), AppError>(())
-    };
+    let export = logged_export(app, user_id, reason, ExportWriter::streaming(sender));
     let write = async {
         while let Some(chunk) = chunks.recv().await {
             file.write_all(&chunk).await.map_err(AppError::internal)?;
