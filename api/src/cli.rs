@@ -1,5 +1,7 @@
 //! The command line: `serve` (default), `migrate`, `export-schema`, `grant-role <email> <ROLE>`.
 
+use std::process::ExitCode;
+
 use cogo_kernel::{Clock, Role, SystemClock};
 use cogo_privacy::service::retention::WhenBusy;
 
@@ -13,6 +15,25 @@ const USAGE: &str = "usage: cogo-api [serve | migrate | export-schema | grant-ro
   export-schema  print the GraphQL schema (SDL) to standard output
   grant-role     give an account a staff role: ADMIN, PRIVACY_OFFICER or ANALYST
   purge          run the retention purge once (waits for another instance's) and print what it removed";
+
+/// The process entry point of the `cogo-api` binary: logging, the command, the exit code.
+pub fn main() -> ExitCode {
+    crate::telemetry::init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("cogo-api: cannot start the async runtime: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(std::env::args().skip(1).collect())) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("cogo-api: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
 
 pub async fn run(args: Vec<String>) -> Result<(), String> {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();

@@ -6,7 +6,9 @@ use tracing_subscriber::{EnvFilter, fmt};
 pub fn init() {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
     // A second init (tests start many apps in one process) is harmless: the first subscriber stays.
-    let _ = fmt().with_env_filter(filter).with_target(false).try_init();
+    // Colours only on a terminal: log collectors and files get plain text.
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stdout());
+    let _ = fmt().with_env_filter(filter).with_target(false).with_ansi(ansi).try_init();
 }
 
 /// For the test suite: output goes through the test harness (shown only for failing tests), warnings and up unless

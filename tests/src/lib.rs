@@ -4,6 +4,8 @@
 //! suite on PostgreSQL: every test then gets its own freshly created database. Without it, every test gets its
 //! own SQLite file.
 
+pub mod process;
+
 use std::sync::Arc;
 
 use chrono::Duration;
@@ -33,7 +35,7 @@ pub async fn spawn_app() -> TestApp {
 /// As [`spawn_app`], with the settings adjusted first (e.g. a small referral reward cap).
 pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
     cogo_api::telemetry::init_for_tests();
-    let database_url = fresh_database().await;
+    let database_url = fresh_database_url().await;
     let clock = ManualClock::new();
     let mut settings = Settings::for_database(database_url.clone());
     configure(&mut settings);
@@ -53,7 +55,8 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
     }
 }
 
-async fn fresh_database() -> String {
+/// A new, empty database for one test: a PostgreSQL database on `COGO_TEST_DATABASE_URL`'s server, or a SQLite file.
+pub async fn fresh_database_url() -> String {
     match std::env::var("COGO_TEST_DATABASE_URL").ok().filter(|v| !v.is_empty()) {
         Some(server) => {
             // Connection options (e.g. `?host=/var/run/postgresql` for the Unix socket) apply to every database.
