@@ -71,10 +71,10 @@ fn collect_lines(
     tokio::spawn(async move {
         let mut lines = BufReader::new(stream).lines();
         while let Ok(Some(line)) = lines.next_line().await {
-            if line.contains("listening") {
-                if let Some(found) = port_in(&line) {
-                    let _ = port.send(found);
-                }
+            if line.contains("listening")
+                && let Some(found) = port_in(&line)
+            {
+                let _ = port.send(found);
             }
             let mut all = output.lock().unwrap();
             all.push_str(&line);
