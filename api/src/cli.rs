@@ -9,12 +9,15 @@ use sea_orm::DatabaseConnection;
 
 use crate::{Application, Settings, database, schema};
 
-const USAGE: &str = "usage: cogo-api [serve | migrate | export-schema | grant-role <email> <ROLE> | purge]
+const USAGE: &str =
+    "usage: cogo-api [serve | migrate | export-schema | grant-role <email> <ROLE> | purge | trusted-documents <files>]
   serve          run the API (default); GraphiQL at http://<COGO_BIND>/graphql
   migrate        apply database migrations and exit
   export-schema  print the GraphQL schema (SDL) to standard output
   grant-role     give an account a staff role: ADMIN, PRIVACY_OFFICER or ANALYST
-  purge          run the retention purge once (waits for another instance's) and print what it removed";
+  purge          run the retention purge once (waits for another instance's) and print what it removed
+  trusted-documents <file.graphql>...
+                 print the trusted-documents list (hash -> document, JSON) of the clients' operations";
 
 /// The process entry point of the `cogo-api` binary: logging, the command, the exit code.
 pub fn main() -> ExitCode {
@@ -69,6 +72,16 @@ pub async fn run(args: Vec<String>) -> Result<(), String> {
                 println!("{kind}: {count}");
             }
             println!("removed in all: {}", report.total());
+            Ok(())
+        }
+        ["trusted-documents", files @ ..] if !files.is_empty() => {
+            let mut sources = Vec::new();
+            for file in files {
+                let text = std::fs::read_to_string(file).map_err(|e| format!("cannot read {file}: {e}"))?;
+                sources.push((file.to_string(), text));
+            }
+            let manifest = crate::persisted_queries::manifest::build_manifest(&sources)?;
+            println!("{}", serde_json::to_string_pretty(&manifest).map_err(|e| e.to_string())?);
             Ok(())
         }
         ["help" | "--help" | "-h"] => {

@@ -4,6 +4,7 @@ pub mod cli;
 pub mod database;
 pub mod http;
 pub mod modules;
+pub mod persisted_queries;
 pub mod schema;
 pub mod settings;
 pub mod startup;

@@ -12,6 +12,8 @@ use cogo_users::{UserProfile, UsersMutation, UsersQuery};
 use uuid::Uuid;
 
 use crate::modules::Modules;
+use crate::persisted_queries::PersistedQueries;
+use crate::settings::Settings;
 
 /// You, as the mobile app sees you: every module's fields about the signed-in user.
 #[derive(MergedObject)]
@@ -52,9 +54,11 @@ pub fn schema_builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
         .limit_complexity(MAX_QUERY_COMPLEXITY)
 }
 
-/// The schema with every module's loaders and data registered.
-pub fn build_schema(app: &AppContext, modules: &Modules) -> CogoSchema {
-    modules.register_all(schema_builder().data(app.clone()), app).finish()
+/// The schema with every module's loaders and data registered, and the extensions that guard every request
+/// (persisted queries first: the checks after it see the document a hash stands for).
+pub fn build_schema(app: &AppContext, modules: &Modules, settings: &Settings) -> CogoSchema {
+    let builder = schema_builder().extension(PersistedQueries(settings.persisted_queries.clone()));
+    modules.register_all(builder.data(app.clone()), app).finish()
 }
 
 /// The SDL that `schema.graphql` must equal.

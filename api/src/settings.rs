@@ -1,11 +1,15 @@
 //! Configuration from environment variables, every one with a working default (documented in the README).
 
+mod persisted_queries;
+
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use cogo_kernel::RetentionPolicy;
 use cogo_referrals::ReferralRewards;
 use rand::RngCore;
+
+use crate::persisted_queries::PersistedQueryMode;
 
 /// Everything the gateway needs to start.
 #[derive(Clone)]
@@ -27,6 +31,9 @@ pub struct Settings {
     /// `COGO_RETENTION_PURGE_INTERVAL_HOURS`: how often the server runs the retention purge (default 24; 0: never,
     /// leave it to `cogo-api purge` from a scheduler of your own).
     pub purge_interval_hours: u32,
+    /// `COGO_PERSISTED_QUERIES` (`automatic` or `off`), `COGO_APQ_CACHE_SIZE`, `COGO_TRUSTED_DOCUMENTS` (a list built
+    /// by `cogo-api trusted-documents`: only its operations run).
+    pub persisted_queries: PersistedQueryMode,
 }
 
 impl std::fmt::Debug for Settings {
@@ -39,6 +46,7 @@ impl std::fmt::Debug for Settings {
             .field("referral_rewards", &self.referral_rewards)
             .field("retention", &self.retention)
             .field("purge_interval_hours", &self.purge_interval_hours)
+            .field("persisted_queries", &self.persisted_queries)
             .finish()
     }
 }
@@ -72,6 +80,7 @@ impl Settings {
         let referral_rewards = referral_rewards_from(&var)?;
         let retention = retention_from(&var)?;
         let purge_interval_hours = number(&var, "COGO_RETENTION_PURGE_INTERVAL_HOURS", 24)?;
+        let persisted_queries = persisted_queries::from_env(&var)?;
         Ok(Self {
             database_url,
             bind,
@@ -80,6 +89,7 @@ impl Settings {
             referral_rewards,
             retention,
             purge_interval_hours,
+            persisted_queries,
         })
     }
 
@@ -96,6 +106,7 @@ impl Settings {
             retention: RetentionPolicy::default(),
             // Tests run the purge when they ask for it.
             purge_interval_hours: 0,
+            persisted_queries: persisted_queries::default_mode(),
         }
     }
 }

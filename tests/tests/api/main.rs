@@ -4,6 +4,7 @@ mod consent;
 mod gateway;
 mod migrations;
 mod offers;
+mod persisted_queries;
 mod points;
 mod privacy;
 mod referrals;
