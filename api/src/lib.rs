@@ -4,6 +4,7 @@ pub mod cli;
 pub mod database;
 pub mod http;
 pub mod modules;
+pub mod rate_limit;
 pub mod schema;
 pub mod settings;
 pub mod startup;

@@ -12,6 +12,7 @@ use cogo_users::{UserProfile, UsersMutation, UsersQuery};
 use uuid::Uuid;
 
 use crate::modules::Modules;
+use crate::rate_limit::{RateLimitExtension, RateLimiter};
 
 /// You, as the mobile app sees you: every module's fields about the signed-in user.
 #[derive(MergedObject)]
@@ -52,9 +53,10 @@ pub fn schema_builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
         .limit_complexity(MAX_QUERY_COMPLEXITY)
 }
 
-/// The schema with every module's loaders and data registered.
-pub fn build_schema(app: &AppContext, modules: &Modules) -> CogoSchema {
-    modules.register_all(schema_builder().data(app.clone()), app).finish()
+/// The schema with every module's loaders and data registered, and the rate limits.
+pub fn build_schema(app: &AppContext, modules: &Modules, rate_limiter: &RateLimiter) -> CogoSchema {
+    let builder = schema_builder().data(app.clone()).extension(RateLimitExtension(rate_limiter.clone()));
+    modules.register_all(builder, app).finish()
 }
 
 /// The SDL that `schema.graphql` must equal.

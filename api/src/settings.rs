@@ -7,6 +7,9 @@ use cogo_kernel::RetentionPolicy;
 use cogo_referrals::ReferralRewards;
 use rand::RngCore;
 
+mod rate_limits;
+pub use rate_limits::RateLimitSettings;
+
 /// Everything the gateway needs to start.
 #[derive(Clone)]
 pub struct Settings {
@@ -27,6 +30,8 @@ pub struct Settings {
     /// `COGO_RETENTION_PURGE_INTERVAL_HOURS`: how often the server runs the retention purge (default 24; 0: never,
     /// leave it to `cogo-api purge` from a scheduler of your own).
     pub purge_interval_hours: u32,
+    /// `COGO_RATE_LIMITS`, `COGO_RATE_LIMIT_*`, `COGO_TRUSTED_PROXIES`, `COGO_REDIS_URL`: see `RateLimitSettings`.
+    pub rate_limits: RateLimitSettings,
 }
 
 impl std::fmt::Debug for Settings {
@@ -39,6 +44,7 @@ impl std::fmt::Debug for Settings {
             .field("referral_rewards", &self.referral_rewards)
             .field("retention", &self.retention)
             .field("purge_interval_hours", &self.purge_interval_hours)
+            .field("rate_limits", &self.rate_limits)
             .finish()
     }
 }
@@ -72,6 +78,7 @@ impl Settings {
         let referral_rewards = referral_rewards_from(&var)?;
         let retention = retention_from(&var)?;
         let purge_interval_hours = number(&var, "COGO_RETENTION_PURGE_INTERVAL_HOURS", 24)?;
+        let rate_limits = rate_limits::rate_limits_from(&var)?;
         Ok(Self {
             database_url,
             bind,
@@ -80,6 +87,7 @@ impl Settings {
             referral_rewards,
             retention,
             purge_interval_hours,
+            rate_limits,
         })
     }
 
@@ -96,6 +104,8 @@ impl Settings {
             retention: RetentionPolicy::default(),
             // Tests run the purge when they ask for it.
             purge_interval_hours: 0,
+            // Tests switch limits on when they test them, so that no other test is throttled by accident.
+            rate_limits: RateLimitSettings::off(),
         }
     }
 }
