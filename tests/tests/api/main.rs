@@ -6,6 +6,7 @@ mod migrations;
 mod offers;
 mod points;
 mod privacy;
+mod rate_limits;
 mod referrals;
 mod retention_people;
 mod steps;
