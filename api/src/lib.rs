@@ -5,6 +5,7 @@ pub mod database;
 pub mod http;
 pub mod modules;
 pub mod persisted_queries;
+pub mod rate_limit;
 pub mod schema;
 pub mod settings;
 pub mod startup;

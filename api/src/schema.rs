@@ -14,6 +14,7 @@ use uuid::Uuid;
 use crate::modules::Modules;
 use crate::persisted_queries::PersistedQueries;
 use crate::settings::Settings;
+use crate::rate_limit::{RateLimitExtension, RateLimiter};
 
 /// You, as the mobile app sees you: every module's fields about the signed-in user.
 #[derive(MergedObject)]
@@ -54,11 +55,19 @@ pub fn schema_builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
         .limit_complexity(MAX_QUERY_COMPLEXITY)
 }
 
-/// The schema with every module's loaders and data registered, and the extensions that guard every request
-/// (persisted queries first: the checks after it see the document a hash stands for).
-pub fn build_schema(app: &AppContext, modules: &Modules, settings: &Settings) -> CogoSchema {
-    let builder = schema_builder().extension(PersistedQueries(settings.persisted_queries.clone()));
-    modules.register_all(builder.data(app.clone()), app).finish()
+/// The schema with every module's loaders and data registered, and the extensions that guard every request:
+/// persisted queries first (the checks after it see the document a hash stands for), then the rate limits.
+pub fn build_schema(
+    app: &AppContext,
+    modules: &Modules,
+    settings: &Settings,
+    rate_limiter: &RateLimiter,
+) -> CogoSchema {
+    let builder = schema_builder()
+        .data(app.clone())
+        .extension(PersistedQueries(settings.persisted_queries.clone()))
+        .extension(RateLimitExtension(rate_limiter.clone()));
+    modules.register_all(builder, app).finish()
 }
 
 /// The SDL that `schema.graphql` must equal.

@@ -1,6 +1,7 @@
 //! Configuration from environment variables, every one with a working default (documented in the README).
 
 mod persisted_queries;
+mod rate_limits;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -8,6 +9,8 @@ use std::path::{Path, PathBuf};
 use cogo_kernel::RetentionPolicy;
 use cogo_referrals::ReferralRewards;
 use rand::RngCore;
+
+pub use rate_limits::RateLimitSettings;
 
 use crate::persisted_queries::PersistedQueryMode;
 
@@ -34,6 +37,8 @@ pub struct Settings {
     /// `COGO_PERSISTED_QUERIES` (`automatic` or `off`), `COGO_APQ_CACHE_SIZE`, `COGO_TRUSTED_DOCUMENTS` (a list built
     /// by `cogo-api trusted-documents`: only its operations run).
     pub persisted_queries: PersistedQueryMode,
+    /// `COGO_RATE_LIMITS`, `COGO_RATE_LIMIT_*`, `COGO_TRUSTED_PROXIES`, `COGO_REDIS_URL`: see `RateLimitSettings`.
+    pub rate_limits: RateLimitSettings,
 }
 
 impl std::fmt::Debug for Settings {
@@ -47,6 +52,7 @@ impl std::fmt::Debug for Settings {
             .field("retention", &self.retention)
             .field("purge_interval_hours", &self.purge_interval_hours)
             .field("persisted_queries", &self.persisted_queries)
+            .field("rate_limits", &self.rate_limits)
             .finish()
     }
 }
@@ -81,6 +87,7 @@ impl Settings {
         let retention = retention_from(&var)?;
         let purge_interval_hours = number(&var, "COGO_RETENTION_PURGE_INTERVAL_HOURS", 24)?;
         let persisted_queries = persisted_queries::from_env(&var)?;
+        let rate_limits = rate_limits::rate_limits_from(&var)?;
         Ok(Self {
             database_url,
             bind,
@@ -90,6 +97,7 @@ impl Settings {
             retention,
             purge_interval_hours,
             persisted_queries,
+            rate_limits,
         })
     }
 
@@ -107,6 +115,8 @@ impl Settings {
             // Tests run the purge when they ask for it.
             purge_interval_hours: 0,
             persisted_queries: persisted_queries::default_mode(),
+            // Tests switch limits on when they test them, so that no other test is throttled by accident.
+            rate_limits: RateLimitSettings::off(),
         }
     }
 }

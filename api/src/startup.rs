@@ -15,6 +15,7 @@ use crate::{
     database::StatementCounter,
     http::{data_export, graphql, health, request_id::RequestId},
     modules::Modules,
+    rate_limit::{PerIpLimit, RateLimiter},
     schema::{CogoSchema, build_schema},
     settings::Settings,
 };
@@ -29,6 +30,7 @@ pub struct Application {
     app: AppContext,
     modules: Modules,
     statements: StatementCounter,
+    rate_limiter: RateLimiter,
     /// How often the retention purge runs; `None`: never (tests, or an external scheduler runs `cogo-api purge`).
     purge_interval: Option<Duration>,
 }
@@ -59,7 +61,8 @@ impl Application {
         let statements = StatementCounter::install(&mut db);
         let modules = Modules::new(&settings);
         let app = context_of(&settings, &modules, db, clock);
-        let schema = build_schema(&app, &modules, &settings);
+        let rate_limiter = RateLimiter::new(&settings.rate_limits)?;
+        let schema = build_schema(&app, &modules, &settings, &rate_limiter);
         let acceptor = TcpListener::bind(settings.bind.to_string())
             .into_acceptor()
             .await
@@ -67,7 +70,7 @@ impl Application {
         let purge_interval = (settings.purge_interval_hours > 0)
             .then(|| Duration::from_secs(u64::from(settings.purge_interval_hours) * 3600));
         let port = acceptor.local_addr().first().and_then(|addr| addr.as_socket_addr().map(|a| a.port())).unwrap_or(0);
-        Ok(Self { acceptor, port, schema, app, modules, statements, purge_interval })
+        Ok(Self { acceptor, port, schema, app, modules, statements, rate_limiter, purge_interval })
     }
 
     pub fn port(&self) -> u16 {
@@ -96,6 +99,7 @@ impl Application {
             .data(self.app.clone())
             .data(self.app.db.clone())
             .data(self.modules.users.config())
+            .with(PerIpLimit(self.rate_limiter))
             .with(RequestId);
         tracing::info!(port = self.port, "CoGo API listening; GraphiQL at /graphql");
         let served = poem::Server::new_with_acceptor(self.acceptor)

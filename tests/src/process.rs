@@ -30,6 +30,8 @@ pub async fn spawn_server_process(database_url: &str, env: &[(&str, &str)]) -> S
         .env("COGO_BIND", "127.0.0.1:0")
         .env("COGO_TOKEN_SECRET", SHARED_SECRET)
         .env("COGO_RETENTION_PURGE_INTERVAL_HOURS", "0")
+        // As in-process tests: limits are off unless a test switches them on.
+        .env("COGO_RATE_LIMITS", "off")
         .env("RUST_LOG", "info")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())

@@ -50,7 +50,7 @@ async fn execute(
     app: &AppContext,
     users: &UsersConfig,
 ) -> Response {
-    let mut request = gql.0;
+    let mut request = gql.0.data(crate::rate_limit::ClientIp::of(req));
     if let Err(error) = nul_bytes::reject_nul_bytes(&request) {
         return GraphQLResponse::from(async_graphql::Response::from_errors(vec![error])).into_response();
     }

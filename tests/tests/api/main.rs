@@ -7,6 +7,7 @@ mod offers;
 mod persisted_queries;
 mod points;
 mod privacy;
+mod rate_limits;
 mod referrals;
 mod retention_people;
 mod steps;
