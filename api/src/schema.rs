@@ -11,7 +11,9 @@ use cogo_steps::{StepsMutation, StepsOfMe};
 use cogo_users::{UserProfile, UsersMutation, UsersQuery};
 use uuid::Uuid;
 
+use crate::http::{graphql_response::ExecutionMarker, introspection_off::IntrospectionOff};
 use crate::modules::Modules;
+use crate::settings::Exposure;
 
 /// You, as the mobile app sees you: every module's fields about the signed-in user.
 #[derive(MergedObject)]
@@ -52,9 +54,15 @@ pub fn schema_builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
         .limit_complexity(MAX_QUERY_COMPLEXITY)
 }
 
-/// The schema with every module's loaders and data registered.
-pub fn build_schema(app: &AppContext, modules: &Modules) -> CogoSchema {
-    modules.register_all(schema_builder().data(app.clone()), app).finish()
+/// The schema with every module's loaders and data registered, exposing as much of itself as `exposure` allows
+/// (only here: the SDL export always shows the whole schema).
+pub fn build_schema(app: &AppContext, modules: &Modules, exposure: Exposure) -> CogoSchema {
+    let mut builder = modules.register_all(schema_builder().data(app.clone()), app);
+    if !exposure.introspection {
+        builder = builder.disable_introspection().disable_suggestions().extension(IntrospectionOff);
+    }
+    // Registered last, so it runs innermost: it marks the moment the executor itself starts.
+    builder.extension(ExecutionMarker).finish()
 }
 
 /// The SDL that `schema.graphql` must equal.

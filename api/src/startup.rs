@@ -6,7 +6,6 @@ use cogo_kernel::{AppContext, SharedClock, SystemClock};
 use poem::{
     EndpointExt, Route, get,
     listener::{Acceptor, Listener, TcpAcceptor, TcpListener},
-    middleware::SizeLimit,
 };
 use sea_orm::DatabaseConnection;
 
@@ -16,11 +15,8 @@ use crate::{
     http::{data_export, graphql, health, request_id::RequestId},
     modules::Modules,
     schema::{CogoSchema, build_schema},
-    settings::Settings,
+    settings::{Exposure, Settings},
 };
-
-/// Large enough for a 1,000-sample step sync, small enough to refuse abuse.
-const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
 
 pub struct Application {
     acceptor: TcpAcceptor,
@@ -31,6 +27,8 @@ pub struct Application {
     statements: StatementCounter,
     /// How often the retention purge runs; `None`: never (tests, or an external scheduler runs `cogo-api purge`).
     purge_interval: Option<Duration>,
+    /// Whether `GET /graphql` serves GraphiQL (introspection is settled in the schema).
+    exposure: Exposure,
 }
 
 impl Application {
@@ -59,7 +57,7 @@ impl Application {
         let statements = StatementCounter::install(&mut db);
         let modules = Modules::new(&settings);
         let app = context_of(&settings, &modules, db, clock);
-        let schema = build_schema(&app, &modules);
+        let schema = build_schema(&app, &modules, settings.exposure);
         let acceptor = TcpListener::bind(settings.bind.to_string())
             .into_acceptor()
             .await
@@ -67,7 +65,7 @@ impl Application {
         let purge_interval = (settings.purge_interval_hours > 0)
             .then(|| Duration::from_secs(u64::from(settings.purge_interval_hours) * 3600));
         let port = acceptor.local_addr().first().and_then(|addr| addr.as_socket_addr().map(|a| a.port())).unwrap_or(0);
-        Ok(Self { acceptor, port, schema, app, modules, statements, purge_interval })
+        Ok(Self { acceptor, port, schema, app, modules, statements, purge_interval, exposure: settings.exposure })
     }
 
     pub fn port(&self) -> u16 {
@@ -88,7 +86,7 @@ impl Application {
         let purge =
             self.purge_interval.map(|every| cogo_privacy::service::retention::spawn_scheduler(self.app.clone(), every));
         let routes = Route::new()
-            .at("/graphql", get(graphql::graphiql_or_query).post(graphql::post.with(SizeLimit::new(MAX_BODY_BYTES))))
+            .at("/graphql", get(graphql::graphiql_or_query).post(graphql::post))
             .at("/privacy/export", get(data_export::export))
             .at("/healthz", get(health::healthz))
             .at("/readyz", get(health::readyz))
@@ -96,6 +94,7 @@ impl Application {
             .data(self.app.clone())
             .data(self.app.db.clone())
             .data(self.modules.users.config())
+            .data(self.exposure)
             .with(RequestId);
         tracing::info!(port = self.port, "CoGo API listening; GraphiQL at /graphql");
         let served = poem::Server::new_with_acceptor(self.acceptor)
