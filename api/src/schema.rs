@@ -11,10 +11,11 @@ use cogo_steps::{StepsMutation, StepsOfMe};
 use cogo_users::{UserProfile, UsersMutation, UsersQuery};
 use uuid::Uuid;
 
+use crate::http::{graphql_response::ExecutionMarker, introspection_off::IntrospectionOff};
 use crate::modules::Modules;
 use crate::persisted_queries::PersistedQueries;
-use crate::settings::Settings;
 use crate::rate_limit::{RateLimitExtension, RateLimiter};
+use crate::settings::Settings;
 
 /// You, as the mobile app sees you: every module's fields about the signed-in user.
 #[derive(MergedObject)]
@@ -56,18 +57,24 @@ pub fn schema_builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
 }
 
 /// The schema with every module's loaders and data registered, and the extensions that guard every request:
-/// persisted queries first (the checks after it see the document a hash stands for), then the rate limits.
+/// persisted queries first (the checks after it see the document a hash stands for), then the rate limits. It
+/// exposes as much of itself as `settings.exposure` allows (only here: the SDL export always shows the whole schema).
 pub fn build_schema(
     app: &AppContext,
     modules: &Modules,
     settings: &Settings,
     rate_limiter: &RateLimiter,
 ) -> CogoSchema {
-    let builder = schema_builder()
+    let mut builder = schema_builder()
         .data(app.clone())
         .extension(PersistedQueries(settings.persisted_queries.clone()))
         .extension(RateLimitExtension(rate_limiter.clone()));
-    modules.register_all(builder, app).finish()
+    builder = modules.register_all(builder, app);
+    if !settings.exposure.introspection {
+        builder = builder.disable_introspection().disable_suggestions().extension(IntrospectionOff);
+    }
+    // Registered last, so it runs innermost: it marks the moment the executor itself starts.
+    builder.extension(ExecutionMarker).finish()
 }
 
 /// The SDL that `schema.graphql` must equal.

@@ -1,5 +1,6 @@
 //! Configuration from environment variables, every one with a working default (documented in the README).
 
+mod exposure;
 mod persisted_queries;
 mod rate_limits;
 
@@ -10,6 +11,7 @@ use cogo_kernel::RetentionPolicy;
 use cogo_referrals::ReferralRewards;
 use rand::RngCore;
 
+pub use exposure::Exposure;
 pub use rate_limits::RateLimitSettings;
 
 use crate::persisted_queries::PersistedQueryMode;
@@ -39,6 +41,8 @@ pub struct Settings {
     pub persisted_queries: PersistedQueryMode,
     /// `COGO_RATE_LIMITS`, `COGO_RATE_LIMIT_*`, `COGO_TRUSTED_PROXIES`, `COGO_REDIS_URL`: see `RateLimitSettings`.
     pub rate_limits: RateLimitSettings,
+    /// `COGO_INTROSPECTION`, `COGO_GRAPHIQL`: introspection (and suggestions) and GraphiQL; off in production.
+    pub exposure: Exposure,
 }
 
 impl std::fmt::Debug for Settings {
@@ -53,6 +57,7 @@ impl std::fmt::Debug for Settings {
             .field("purge_interval_hours", &self.purge_interval_hours)
             .field("persisted_queries", &self.persisted_queries)
             .field("rate_limits", &self.rate_limits)
+            .field("exposure", &self.exposure)
             .finish()
     }
 }
@@ -88,6 +93,7 @@ impl Settings {
         let purge_interval_hours = number(&var, "COGO_RETENTION_PURGE_INTERVAL_HOURS", 24)?;
         let persisted_queries = persisted_queries::from_env(&var)?;
         let rate_limits = rate_limits::rate_limits_from(&var)?;
+        let exposure = Exposure::from_env(&var, production)?;
         Ok(Self {
             database_url,
             bind,
@@ -98,6 +104,7 @@ impl Settings {
             purge_interval_hours,
             persisted_queries,
             rate_limits,
+            exposure,
         })
     }
 
@@ -117,6 +124,7 @@ impl Settings {
             persisted_queries: persisted_queries::default_mode(),
             // Tests switch limits on when they test them, so that no other test is throttled by accident.
             rate_limits: RateLimitSettings::off(),
+            exposure: Exposure::OPEN,
         }
     }
 }

@@ -6,7 +6,6 @@ use cogo_kernel::{AppContext, SharedClock, SystemClock};
 use poem::{
     EndpointExt, Route, get,
     listener::{Acceptor, Listener, TcpAcceptor, TcpListener},
-    middleware::SizeLimit,
 };
 use sea_orm::DatabaseConnection;
 
@@ -17,11 +16,8 @@ use crate::{
     modules::Modules,
     rate_limit::{PerIpLimit, RateLimiter},
     schema::{CogoSchema, build_schema},
-    settings::Settings,
+    settings::{Exposure, Settings},
 };
-
-/// Large enough for a 1,000-sample step sync, small enough to refuse abuse.
-const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
 
 pub struct Application {
     acceptor: TcpAcceptor,
@@ -33,6 +29,8 @@ pub struct Application {
     rate_limiter: RateLimiter,
     /// How often the retention purge runs; `None`: never (tests, or an external scheduler runs `cogo-api purge`).
     purge_interval: Option<Duration>,
+    /// Whether `GET /graphql` serves GraphiQL (introspection is settled in the schema).
+    exposure: Exposure,
 }
 
 impl Application {
@@ -70,7 +68,8 @@ impl Application {
         let purge_interval = (settings.purge_interval_hours > 0)
             .then(|| Duration::from_secs(u64::from(settings.purge_interval_hours) * 3600));
         let port = acceptor.local_addr().first().and_then(|addr| addr.as_socket_addr().map(|a| a.port())).unwrap_or(0);
-        Ok(Self { acceptor, port, schema, app, modules, statements, rate_limiter, purge_interval })
+        let exposure = settings.exposure;
+        Ok(Self { acceptor, port, schema, app, modules, statements, rate_limiter, purge_interval, exposure })
     }
 
     pub fn port(&self) -> u16 {
@@ -91,7 +90,7 @@ impl Application {
         let purge =
             self.purge_interval.map(|every| cogo_privacy::service::retention::spawn_scheduler(self.app.clone(), every));
         let routes = Route::new()
-            .at("/graphql", get(graphql::graphiql_or_query).post(graphql::post.with(SizeLimit::new(MAX_BODY_BYTES))))
+            .at("/graphql", get(graphql::graphiql_or_query).post(graphql::post))
             .at("/privacy/export", get(data_export::export))
             .at("/healthz", get(health::healthz))
             .at("/readyz", get(health::readyz))
@@ -100,6 +99,7 @@ impl Application {
             .data(self.app.db.clone())
             .data(self.modules.users.config())
             .with(PerIpLimit(self.rate_limiter))
+            .data(self.exposure)
             .with(RequestId);
         tracing::info!(port = self.port, "CoGo API listening; GraphiQL at /graphql");
         let served = poem::Server::new_with_acceptor(self.acceptor)

@@ -1,20 +1,24 @@
-//! `/graphql`: POST for queries and mutations, GET for GraphiQL (no query string) and read-only queries.
+//! `/graphql`, GraphQL over HTTP (https://graphql.github.io/graphql-over-http/draft/): POST for queries and
+//! mutations, GET for GraphiQL (no query string) and read-only queries. The `Accept` header chooses between
+//! `application/graphql-response+json` and `application/json`, which differ in their status codes.
 
 use std::sync::Arc;
 
 use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::{parse_query, types::OperationType};
-use async_graphql_poem::{GraphQLRequest, GraphQLResponse};
 use cogo_kernel::{AppContext, AppError, actor::RejectedCredentials};
 use cogo_users::UsersConfig;
 use poem::{
-    FromRequest, IntoResponse, Request, Response, handler,
-    http::{Method, StatusCode, header},
+    Body, IntoResponse, Request, Response, handler,
+    http::{Method, header},
     web::{Data, Html},
 };
 
-use crate::http::nul_bytes;
+use crate::http::graphql_response::{self, ExecutionStarted, Refusal};
+use crate::http::media_type::{self, ResponseMediaType};
+use crate::http::{graphql_request, nul_bytes};
 use crate::schema::CogoSchema;
+use crate::settings::Exposure;
 
 #[handler]
 pub async fn graphiql_or_query(
@@ -22,41 +26,54 @@ pub async fn graphiql_or_query(
     schema: Data<&CogoSchema>,
     app: Data<&AppContext>,
     users: Data<&Arc<UsersConfig>>,
+    exposure: Data<&Exposure>,
 ) -> Response {
-    if req.uri().query().is_none_or(str::is_empty) {
+    let query_string = req.uri().query().unwrap_or_default();
+    if query_string.is_empty() && exposure.graphiql {
         return Html(GraphiQLSource::build().endpoint("/graphql").title("CoGo API").finish()).into_response();
     }
-    match GraphQLRequest::from_request_without_body(req).await {
-        Ok(gql) => execute(req, gql, &schema, &app, &users).await,
-        Err(err) => err.into_response(),
+    let media = match response_media_type(req) {
+        Ok(media) => media,
+        Err(refusal) => return refusal.into_response(ResponseMediaType::Json),
+    };
+    match graphql_request::from_query_string(query_string) {
+        Ok(request) => execute(req, request, media, &schema, &app, &users).await,
+        Err(refusal) => refusal.into_response(media),
     }
 }
 
 #[handler]
 pub async fn post(
     req: &Request,
-    gql: GraphQLRequest,
+    body: Body,
     schema: Data<&CogoSchema>,
     app: Data<&AppContext>,
     users: Data<&Arc<UsersConfig>>,
 ) -> Response {
-    execute(req, gql, &schema, &app, &users).await
+    let media = match response_media_type(req) {
+        Ok(media) => media,
+        Err(refusal) => return refusal.into_response(ResponseMediaType::Json),
+    };
+    match graphql_request::from_post(req, body).await {
+        Ok(request) => execute(req, request, media, &schema, &app, &users).await,
+        Err(refusal) => refusal.into_response(media),
+    }
 }
 
 async fn execute(
     req: &Request,
-    gql: GraphQLRequest,
+    mut request: async_graphql::Request,
+    media: ResponseMediaType,
     schema: &CogoSchema,
     app: &AppContext,
     users: &UsersConfig,
 ) -> Response {
-    let mut request = gql.0.data(crate::rate_limit::ClientIp::of(req));
+    request = request.data(crate::rate_limit::ClientIp::of(req));
     if let Err(error) = nul_bytes::reject_nul_bytes(&request) {
-        return GraphQLResponse::from(async_graphql::Response::from_errors(vec![error])).into_response();
+        return graphql_response::into_http(async_graphql::Response::from_errors(vec![error]), false, media);
     }
     if req.method() == Method::GET && is_mutation(&request) {
-        // A GET must never change anything (links, prefetchers and caches issue GETs freely).
-        return (StatusCode::METHOD_NOT_ALLOWED, "mutations must be sent with POST").into_response();
+        return Refusal::mutation_over_get().into_response(media);
     }
     if let Some(bearer) = bearer_token(req) {
         match cogo_users::service::authenticate(app, users, bearer).await {
@@ -68,7 +85,18 @@ async fn execute(
             }
         }
     }
-    GraphQLResponse::from(schema.execute(request).await).into_response()
+    let started = ExecutionStarted::default();
+    request = request.data(started.clone());
+    let response = schema.execute(request).await;
+    graphql_response::into_http(response, started.get(), media)
+}
+
+/// The response media type the request's `Accept` headers ask for, or `406 Not Acceptable`.
+fn response_media_type(req: &Request) -> Result<ResponseMediaType, Refusal> {
+    let accept: Vec<&str> =
+        req.headers().get_all(header::ACCEPT).iter().filter_map(|value| value.to_str().ok()).collect();
+    let accept = (!accept.is_empty()).then(|| accept.join(","));
+    media_type::negotiate(accept.as_deref()).ok_or_else(Refusal::not_acceptable)
 }
 
 /// The token of an `Authorization: Bearer …` header.

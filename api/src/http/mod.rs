@@ -4,6 +4,10 @@
 pub mod data_export;
 
 pub mod graphql;
+pub mod graphql_request;
+pub mod graphql_response;
 pub mod health;
+pub mod introspection_off;
+pub mod media_type;
 pub mod nul_bytes;
 pub mod request_id;

@@ -50,6 +50,8 @@ async fn get_answers_queries_but_never_mutations() {
         .await
         .unwrap();
     assert_eq!(mutation.status(), 405);
+    assert_eq!(mutation.headers()["allow"], "POST");
+    assert_eq!(error_code(&mutation.json().await.unwrap()), "METHOD_NOT_ALLOWED");
 }
 
 #[tokio::test]

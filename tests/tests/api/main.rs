@@ -2,6 +2,7 @@
 
 mod consent;
 mod gateway;
+mod http_transport;
 mod migrations;
 mod offers;
 mod persisted_queries;
