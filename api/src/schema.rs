@@ -11,7 +11,9 @@ use cogo_steps::{StepsMutation, StepsOfMe};
 use cogo_users::{UserProfile, UsersMutation, UsersQuery};
 use uuid::Uuid;
 
+use crate::limits::Limits;
 use crate::modules::Modules;
+use crate::settings::LimitSettings;
 
 /// You, as the mobile app sees you: every module's fields about the signed-in user.
 #[derive(MergedObject)]
@@ -39,22 +41,15 @@ pub struct Mutation(UsersMutation<Me>, ConsentMutation, StepsMutation, OffersMut
 
 pub type CogoSchema = Schema<Query, Mutation, EmptySubscription>;
 
-/// Deep enough for GraphiQL's introspection query, shallow enough to stop abusive nesting.
-const MAX_QUERY_DEPTH: usize = 16;
-/// Fields per request (every field counts one, aliases too): room for any client operation and GraphiQL's
-/// introspection, not for thousands of aliased copies of an expensive field.
-const MAX_QUERY_COMPLEXITY: usize = 1_000;
-
-/// The schema without data, for SDL export.
+/// The schema without data, for SDL export. Depth, complexity and the other limits of a request are checked by
+/// the [`Limits`] extension (`api/src/limits/`), which answers each with its own `extensions.code`.
 pub fn schema_builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
-    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
-        .limit_depth(MAX_QUERY_DEPTH)
-        .limit_complexity(MAX_QUERY_COMPLEXITY)
+    Schema::build(Query::default(), Mutation::default(), EmptySubscription).extension(Limits)
 }
 
 /// The schema with every module's loaders and data registered.
-pub fn build_schema(app: &AppContext, modules: &Modules) -> CogoSchema {
-    modules.register_all(schema_builder().data(app.clone()), app).finish()
+pub fn build_schema(app: &AppContext, modules: &Modules, limits: LimitSettings) -> CogoSchema {
+    modules.register_all(schema_builder().data(app.clone()).data(limits), app).finish()
 }
 
 /// The SDL that `schema.graphql` must equal.

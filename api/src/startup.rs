@@ -59,7 +59,7 @@ impl Application {
         let statements = StatementCounter::install(&mut db);
         let modules = Modules::new(&settings);
         let app = context_of(&settings, &modules, db, clock);
-        let schema = build_schema(&app, &modules);
+        let schema = build_schema(&app, &modules, settings.limits);
         let acceptor = TcpListener::bind(settings.bind.to_string())
             .into_acceptor()
             .await

@@ -13,7 +13,6 @@ use poem::{
     web::{Data, Html},
 };
 
-use crate::http::nul_bytes;
 use crate::schema::CogoSchema;
 
 #[handler]
@@ -51,9 +50,6 @@ async fn execute(
     users: &UsersConfig,
 ) -> Response {
     let mut request = gql.0;
-    if let Err(error) = nul_bytes::reject_nul_bytes(&request) {
-        return GraphQLResponse::from(async_graphql::Response::from_errors(vec![error])).into_response();
-    }
     if req.method() == Method::GET && is_mutation(&request) {
         // A GET must never change anything (links, prefetchers and caches issue GETs freely).
         return (StatusCode::METHOD_NOT_ALLOWED, "mutations must be sent with POST").into_response();

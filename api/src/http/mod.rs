@@ -5,5 +5,4 @@ pub mod data_export;
 
 pub mod graphql;
 pub mod health;
-pub mod nul_bytes;
 pub mod request_id;

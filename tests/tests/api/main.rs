@@ -2,6 +2,7 @@
 
 mod consent;
 mod gateway;
+mod limits;
 mod migrations;
 mod offers;
 mod points;
