@@ -14,7 +14,7 @@ use crate::limits::errors::{LimitCode, once_per_request, over_limit};
 use crate::settings::limits::{MAX_DEPTH, MAX_FIELDS, MAX_MUTATION_ROOT_FIELDS, MAX_ROOT_FIELDS, ONCE_PER_REQUEST};
 
 /// Levels of fields, fragment spreads and inline fragments together: what async-graphql's recursive walks go
-/// through (GraphiQL's introspection query needs 17).
+/// through (GraphiQL's introspection query needs 18).
 const MAX_NESTING: usize = 2 * MAX_DEPTH;
 
 /// What a selection set amounts to once its fragments are spread out.
@@ -222,5 +222,37 @@ mod tests {
     fn repeated_fields_count_one_by_one() {
         let repeated = format!("{{ privacyPolicy {{ {} }} }}", "version ".repeat(500));
         assert_eq!(code(&repeated).as_deref(), Some("TOO_MANY_FIELDS"));
+    }
+
+    /// GraphiQL's introspection query (graphql-js `getIntrospectionQuery`, nine levels of `ofType`).
+    const INTROSPECTION: &str = "query IntrospectionQuery {
+      __schema {
+        queryType { name } mutationType { name } subscriptionType { name }
+        types { ...FullType }
+        directives { name description locations args { ...InputValue } }
+      }
+    }
+    fragment FullType on __Type {
+      kind name description
+      fields(includeDeprecated: true) { name description args { ...InputValue } type { ...TypeRef } isDeprecated deprecationReason }
+      inputFields { ...InputValue }
+      interfaces { ...TypeRef }
+      enumValues(includeDeprecated: true) { name description isDeprecated deprecationReason }
+      possibleTypes { ...TypeRef }
+    }
+    fragment InputValue on __InputValue { name description type { ...TypeRef } defaultValue }
+    fragment TypeRef on __Type {
+      kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name
+      ofType { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } } } }
+    }";
+
+    #[test]
+    fn graphiql_introspection_fits_with_room_to_spare() {
+        let doc = parse_query(INTROSPECTION).unwrap();
+        let (_, operation) = doc.operations.iter().next().unwrap();
+        let measure =
+            Measurer { doc: &doc, memo: HashMap::new() }.selection_set(&operation.node.selection_set, 0).unwrap();
+        assert!(check_shape(&doc).is_ok());
+        assert_eq!((measure.selections, measure.depth, measure.nesting), (227, 15, 18));
     }
 }

@@ -4,7 +4,8 @@
 
 use std::time::Duration;
 
-/// Levels of nested fields (fragments count by what they contain). GraphiQL's introspection query needs 14.
+/// Levels of nested fields, the leaves included (fragments count by what they contain). GraphiQL's introspection
+/// query needs 15.
 pub const MAX_DEPTH: usize = 16;
 /// The cost of an operation: one per field, a list charged per item it may return (`first`, or the list's fixed
 /// size), expensive fields by their cost (`cogo_kernel::complexity`). A page of 100 of any client list fits.
@@ -13,8 +14,8 @@ pub const MAX_COMPLEXITY: usize = 2_500;
 pub const MAX_ROOT_FIELDS: usize = 100;
 /// Fields at the top of one mutation: each runs its own transaction, one after the other.
 pub const MAX_MUTATION_ROOT_FIELDS: usize = 10;
-/// Field selections of one operation with its fragments spread out, and field selections written in the whole
-/// document. GraphiQL's introspection query has about 170.
+/// Selections (fields, fragment spreads, inline fragments) of one operation with its fragments spread out, and of
+/// each fragment. GraphiQL's introspection query has 227.
 pub const MAX_FIELDS: usize = 300;
 /// Directives on one field, fragment or operation (`@include`, `@skip`).
 pub const MAX_DIRECTIVES_PER_LOCATION: usize = 4;
@@ -30,8 +31,9 @@ pub const MAX_STRING_CHARS: usize = 200_000;
 pub const MAX_ERRORS: usize = 20;
 /// Characters of an error message: longer ones quote client text and are cut.
 pub const MAX_ERROR_MESSAGE_CHARS: usize = 200;
-/// Fields a request may select at most once (anywhere in the document, by name, aliases or not): each is a
-/// password check (Argon2), a batch, an irreversible act or an export, so a copy under another alias is abuse.
+/// Root fields an operation may select at most once (by name, under aliases or in fragments alike): each is a
+/// password check (Argon2), a batch, an irreversible act, a spend or an export, so a copy under another alias is
+/// abuse (500 aliased `logIn`s are 500 password guesses).
 /// Listed by name, so a field counts from the day it lands in the schema.
 pub const ONCE_PER_REQUEST: &[&str] = &[
     "logIn",

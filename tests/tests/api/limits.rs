@@ -44,7 +44,7 @@ async fn the_issue_repro_answers_in_well_under_100_kb() {
 
     let (size, body) = post_measured(&app, None, &query, json!({ "i": { key: 1 } })).await;
 
-    assert!(size < 2_000, "{size} bytes");
+    assert!(size < 300, "{size} bytes");
     assert_eq!(error_code(&body), "BAD_USER_INPUT");
     assert_eq!(body["errors"].as_array().unwrap().len(), 1);
 }
