@@ -249,6 +249,19 @@ async fn many_policy_bodies_in_one_request_are_too_complex() {
 }
 
 #[tokio::test]
+async fn two_different_exports_in_one_request_are_too_complex() {
+    let app = spawn_app().await;
+    let officer = app.sign_up("Olle").await;
+    let officer = app.grant_role(&officer, "PRIVACY_OFFICER").await;
+    let both = format!("{{ myDataExport userDataExport(userId: \"{}\") }}", officer.id);
+
+    let body = app.gql_as(&officer, &both, json!({})).await;
+
+    assert_eq!(error_code(&body), "QUERY_TOO_COMPLEX");
+    assert!(body["data"].is_null(), "{body}");
+}
+
+#[tokio::test]
 async fn a_request_over_the_timeout_is_stopped_and_leaves_nothing_behind() {
     let app = spawn_app_with(|settings| settings.limits.request_timeout = std::time::Duration::from_nanos(1)).await;
     let sign_up = "mutation { signUp(input: { name: \"Anna\", email: \"anna@example.se\", password: \"correct horse battery\" }) { accessToken } }";
@@ -265,6 +278,21 @@ async fn a_request_over_the_timeout_is_stopped_and_leaves_nothing_behind() {
         .try_get::<i64>("", "n")
         .unwrap();
     assert_eq!(count, 0);
+}
+
+#[tokio::test]
+async fn the_limits_hold_for_get_requests_too() {
+    let app = spawn_app().await;
+    let get = |query: String| {
+        let request = app.client.get(format!("{}/graphql", app.address)).query(&[("query", query)]);
+        async move { request.send().await.unwrap().json::<Value>().await.unwrap() }
+    };
+
+    let aliased = get(format!("{{ {} }}", aliases(101, "__typename"))).await;
+    assert_eq!(error_code(&aliased), "TOO_MANY_FIELDS");
+    let nul =
+        get(r#"{ privacyPolicyVersion(version: 1) { body } a: __type(name: "\u0000") { name } }"#.to_string()).await;
+    assert_eq!(error_code(&nul), "BAD_USER_INPUT");
 }
 
 // --- control characters ---------------------------------------------------------------------------------------
