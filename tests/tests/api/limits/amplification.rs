@@ -65,12 +65,12 @@ async fn a_response_carries_at_most_twenty_errors_and_a_summary() {
 #[tokio::test]
 async fn strings_and_keys_in_variables_are_bounded_before_validation() {
     let app = spawn_app().await;
-    let log_in =
-        "mutation($email: String!, $password: String!) { logIn(email: $email, password: $password) { accessToken } }";
+    // To the resolver, a refresh token of any length is only an unknown token (`UNAUTHENTICATED`).
+    let refresh = "mutation($token: String!) { refreshSession(refreshToken: $token) { accessToken } }";
 
-    let long_string = json!({ "email": "e".repeat(200_001), "password": "whatever it is" });
-    let body = refused_untouched(&app, log_in, long_string, "BAD_USER_INPUT").await;
-    assert_eq!(body["errors"][0]["extensions"]["field"], "email");
+    let body = refused_untouched(&app, refresh, json!({ "token": "t".repeat(200_001) }), "BAD_USER_INPUT").await;
+    assert_eq!(body["errors"][0]["extensions"]["field"], "token");
+    assert_eq!(error_code(&app.gql(refresh, json!({ "token": "t".repeat(200_000) })).await), "UNAUTHENTICATED");
 
     let update = "mutation($i: UpdateProfileInput!) { updateProfile(input: $i) { id } }";
     refused_untouched(&app, update, json!({ "i": { "n".repeat(101): "Anna" } }), "BAD_USER_INPUT").await;
