@@ -12,6 +12,7 @@ use cogo_users::{UserProfile, UsersMutation, UsersQuery};
 use uuid::Uuid;
 
 use crate::http::{graphql_response::ExecutionMarker, introspection_off::IntrospectionOff};
+use crate::limits::Limits;
 use crate::modules::Modules;
 use crate::persisted_queries::PersistedQueries;
 use crate::rate_limit::{RateLimitExtension, RateLimiter};
@@ -43,21 +44,15 @@ pub struct Mutation(UsersMutation<Me>, ConsentMutation, StepsMutation, OffersMut
 
 pub type CogoSchema = Schema<Query, Mutation, EmptySubscription>;
 
-/// Deep enough for GraphiQL's introspection query, shallow enough to stop abusive nesting.
-const MAX_QUERY_DEPTH: usize = 16;
-/// Fields per request (every field counts one, aliases too): room for any client operation and GraphiQL's
-/// introspection, not for thousands of aliased copies of an expensive field.
-const MAX_QUERY_COMPLEXITY: usize = 1_000;
-
-/// The schema without data, for SDL export.
+/// The schema without data, for SDL export. Depth, complexity and the other limits of a request are checked by
+/// the [`Limits`] extension (`api/src/limits/`), which answers each with its own `extensions.code`.
 pub fn schema_builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
-    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
-        .limit_depth(MAX_QUERY_DEPTH)
-        .limit_complexity(MAX_QUERY_COMPLEXITY)
+    Schema::build(Query::default(), Mutation::default(), EmptySubscription).extension(Limits)
 }
 
 /// The schema with every module's loaders and data registered, and the extensions that guard every request:
-/// persisted queries first (the checks after it see the document a hash stands for), then the rate limits. It
+/// the limits of one request (registered with the builder, so they run first; their settings are data), persisted
+/// queries (the checks after them see the document a hash stands for), then the rate limits. It
 /// exposes as much of itself as `settings.exposure` allows (only here: the SDL export always shows the whole schema).
 pub fn build_schema(
     app: &AppContext,
@@ -67,6 +62,7 @@ pub fn build_schema(
 ) -> CogoSchema {
     let mut builder = schema_builder()
         .data(app.clone())
+        .data(settings.limits)
         .extension(PersistedQueries(settings.persisted_queries.clone()))
         .extension(RateLimitExtension(rate_limiter.clone()));
     builder = modules.register_all(builder, app);

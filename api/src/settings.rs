@@ -1,6 +1,7 @@
 //! Configuration from environment variables, every one with a working default (documented in the README).
 
 mod exposure;
+pub mod limits;
 mod persisted_queries;
 mod rate_limits;
 
@@ -12,6 +13,7 @@ use cogo_referrals::ReferralRewards;
 use rand::RngCore;
 
 pub use exposure::Exposure;
+pub use limits::LimitSettings;
 pub use rate_limits::RateLimitSettings;
 
 use crate::persisted_queries::PersistedQueryMode;
@@ -43,6 +45,8 @@ pub struct Settings {
     pub rate_limits: RateLimitSettings,
     /// `COGO_INTROSPECTION`, `COGO_GRAPHIQL`: introspection (and suggestions) and GraphiQL; off in production.
     pub exposure: Exposure,
+    /// `COGO_REQUEST_TIMEOUT_SECONDS`: what one GraphQL request may take (default 10 s).
+    pub limits: LimitSettings,
 }
 
 impl std::fmt::Debug for Settings {
@@ -58,6 +62,7 @@ impl std::fmt::Debug for Settings {
             .field("persisted_queries", &self.persisted_queries)
             .field("rate_limits", &self.rate_limits)
             .field("exposure", &self.exposure)
+            .field("limits", &self.limits)
             .finish()
     }
 }
@@ -94,6 +99,7 @@ impl Settings {
         let persisted_queries = persisted_queries::from_env(&var)?;
         let rate_limits = rate_limits::rate_limits_from(&var)?;
         let exposure = Exposure::from_env(&var, production)?;
+        let limits = LimitSettings::from_env(&var)?;
         Ok(Self {
             database_url,
             bind,
@@ -105,6 +111,7 @@ impl Settings {
             persisted_queries,
             rate_limits,
             exposure,
+            limits,
         })
     }
 
@@ -125,6 +132,7 @@ impl Settings {
             // Tests switch limits on when they test them, so that no other test is throttled by accident.
             rate_limits: RateLimitSettings::off(),
             exposure: Exposure::OPEN,
+            limits: LimitSettings::default(),
         }
     }
 }

@@ -16,7 +16,7 @@ use poem::{
 
 use crate::http::graphql_response::{self, ExecutionStarted, Refusal};
 use crate::http::media_type::{self, ResponseMediaType};
-use crate::http::{graphql_request, nul_bytes};
+use crate::http::graphql_request;
 use crate::schema::CogoSchema;
 use crate::settings::Exposure;
 
@@ -69,9 +69,6 @@ async fn execute(
     users: &UsersConfig,
 ) -> Response {
     request = request.data(crate::rate_limit::ClientIp::of(req));
-    if let Err(error) = nul_bytes::reject_nul_bytes(&request) {
-        return graphql_response::into_http(async_graphql::Response::from_errors(vec![error]), false, media);
-    }
     if req.method() == Method::GET && is_mutation(&request) {
         return Refusal::mutation_over_get().into_response(media);
     }

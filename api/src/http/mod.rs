@@ -9,5 +9,4 @@ pub mod graphql_response;
 pub mod health;
 pub mod introspection_off;
 pub mod media_type;
-pub mod nul_bytes;
 pub mod request_id;

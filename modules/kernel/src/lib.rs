@@ -7,6 +7,7 @@
 pub mod actor;
 pub mod app;
 pub mod clock;
+pub mod complexity;
 pub mod date;
 pub mod error;
 pub mod export;

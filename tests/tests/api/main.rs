@@ -3,6 +3,7 @@
 mod consent;
 mod gateway;
 mod http_transport;
+mod limits;
 mod migrations;
 mod offers;
 mod persisted_queries;

@@ -28,6 +28,7 @@ impl ConsentOfMe {
     }
 
     /// Every grant, withdrawal and objection you made, newest first.
+    #[graphql(complexity = "cogo_kernel::complexity::page(first, child_complexity)")]
     async fn consent_history(
         &self,
         ctx: &Context<'_>,

@@ -111,6 +111,7 @@ pub struct PrivacyPolicyVersion {
     /// What changed since the previous version.
     pub summary_of_changes: String,
     /// The full text.
+    #[graphql(complexity = "cogo_kernel::complexity::LONG_TEXT")]
     pub body: String,
 }
 

@@ -22,6 +22,7 @@ impl OffersOfMe {
 #[Object]
 impl OffersOfMe {
     /// Offers you unlocked, newest first, with their codes.
+    #[graphql(complexity = "cogo_kernel::complexity::page(first, child_complexity)")]
     async fn redemptions(
         &self,
         ctx: &Context<'_>,

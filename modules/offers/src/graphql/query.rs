@@ -21,7 +21,7 @@ impl OffersQuery {
     }
 
     /// Offers you can unlock now (published, valid now, in stock), newest first.
-    #[graphql(guard = "RequireAuth")]
+    #[graphql(guard = "RequireAuth", complexity = "cogo_kernel::complexity::page(first, child_complexity)")]
     async fn offers(
         &self,
         ctx: &Context<'_>,

@@ -48,6 +48,7 @@ impl Points {
     }
 
     /// The ledger, newest first.
+    #[graphql(complexity = "cogo_kernel::complexity::page(first, child_complexity)")]
     async fn ledger(
         &self,
         ctx: &Context<'_>,

@@ -10,8 +10,9 @@ use crate::graphql::types::{DataExportKind, DataSubjectRequest};
 use crate::service::{export, register};
 
 /// An export reads everything a person has: a request may hold one, not hundreds under aliases. More than half
-/// the gateway's complexity limit (1,000), so a second export in one request is refused before anything runs.
-const EXPORT_COMPLEXITY: usize = 600;
+/// the gateway's complexity limit (2,500), so a second export in one request is refused before anything runs
+/// (the gateway also allows each export field once per request).
+const EXPORT_COMPLEXITY: usize = 1_500;
 
 #[derive(Default)]
 pub struct PrivacyQuery;
@@ -44,7 +45,10 @@ impl PrivacyQuery {
     }
 
     /// The data-subject request register, newest first. `PRIVACY_OFFICER` only.
-    #[graphql(guard = "RequireRole(Role::PrivacyOfficer)")]
+    #[graphql(
+        guard = "RequireRole(Role::PrivacyOfficer)",
+        complexity = "cogo_kernel::complexity::page(first, child_complexity)"
+    )]
     async fn data_subject_requests(
         &self,
         ctx: &Context<'_>,

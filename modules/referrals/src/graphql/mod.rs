@@ -34,6 +34,7 @@ impl ReferralsOfMe {
 
     /// The friends who signed up with your code, by name only: the 100 oldest. `recruitCount` says how many there
     /// are and `recruitConnection` pages through all of them. Someone who closes their account disappears.
+    #[graphql(complexity = "cogo_kernel::complexity::items_of(MAX_LISTED_RECRUITS as usize, child_complexity)")]
     async fn recruits(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Recruit>> {
         let recruits = service::recruits_of(&AppContext::of(ctx)?.db, self.user_id, MAX_LISTED_RECRUITS).await?;
         Ok(recruits.into_iter().map(Recruit::from).collect())
@@ -46,6 +47,7 @@ impl ReferralsOfMe {
     }
 
     /// Every friend who signed up with your code, oldest first, a page at a time (`first`: 1–100, default 20).
+    #[graphql(complexity = "cogo_kernel::complexity::page(first, child_complexity)")]
     async fn recruit_connection(
         &self,
         ctx: &Context<'_>,

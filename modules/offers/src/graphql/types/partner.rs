@@ -62,7 +62,7 @@ impl MerchantPartner {
     }
 
     /// Every offer of the partner, drafts and archived ones included, newest first.
-    #[graphql(guard = "RequireAuth")]
+    #[graphql(guard = "RequireAuth", complexity = "cogo_kernel::complexity::page(first, child_complexity)")]
     async fn offers(
         &self,
         ctx: &Context<'_>,
@@ -76,7 +76,7 @@ impl MerchantPartner {
 
     /// Every unlock of the partner's offers, newest first. Customers appear as per-partner pseudonyms; name and
     /// e-mail only for one-time offers (§4.6).
-    #[graphql(guard = "RequireAuth")]
+    #[graphql(guard = "RequireAuth", complexity = "cogo_kernel::complexity::page(first, child_complexity)")]
     async fn redemptions(
         &self,
         ctx: &Context<'_>,
