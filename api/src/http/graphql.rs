@@ -68,6 +68,9 @@ async fn execute(
             }
         }
     }
+    if let Some(key) = req.headers().get(cogo_kernel::IdempotencyKey::HEADER) {
+        request = request.data(cogo_kernel::IdempotencyKey::from_header(key.as_bytes()));
+    }
     GraphQLResponse::from(schema.execute(request).await).into_response()
 }
 
