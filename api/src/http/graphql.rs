@@ -82,6 +82,9 @@ async fn execute(
             }
         }
     }
+    if let Some(key) = req.headers().get(cogo_kernel::IdempotencyKey::HEADER) {
+        request = request.data(cogo_kernel::IdempotencyKey::from_header(key.as_bytes()));
+    }
     let started = ExecutionStarted::default();
     request = request.data(started.clone());
     let response = schema.execute(request).await;

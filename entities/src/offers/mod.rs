@@ -6,3 +6,4 @@ pub mod partner;
 pub mod partner_member;
 pub mod redemption;
 pub mod unlock_count;
+pub mod unlock_request;

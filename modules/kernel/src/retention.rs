@@ -73,6 +73,8 @@ pub mod purged {
     pub const LOGIN_THROTTLES: &str = "loginThrottles";
     /// Data-subject request register entries past `request_register_years`.
     pub const DATA_SUBJECT_REQUESTS: &str = "dataSubjectRequests";
+    /// Idempotency keys of spending requests older than their 24 hours.
+    pub const IDEMPOTENCY_KEYS: &str = "idempotencyKeys";
 }
 
 /// What one purge removed, by kind.

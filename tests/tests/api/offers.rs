@@ -5,6 +5,7 @@
 
 mod access;
 mod customers;
+mod idempotency;
 mod loaders;
 mod portal;
 mod privacy;

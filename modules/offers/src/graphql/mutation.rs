@@ -1,5 +1,5 @@
 use async_graphql::{Context, ID, Object};
-use cogo_kernel::{AppContext, RequireAuth, RequireRole, Role, actor_from};
+use cogo_kernel::{AppContext, IdempotencyKey, RequireAuth, RequireRole, Role, actor_from};
 
 use crate::domain::OfferStatus;
 use crate::graphql::types::{
@@ -52,11 +52,15 @@ impl OffersMutation {
         Ok(service::change_status(app, actor, parse_id(&id, "offer")?, OfferStatus::Archived).await?.into())
     }
 
-    /// Unlocks an offer with your points and gives you the code to show at the till.
+    /// Unlocks an offer with your points and gives you the code to show at the till. Send an `Idempotency-Key`
+    /// header (e.g. a fresh UUID per unlock, 1–255 printable ASCII characters) and send it again when you retry:
+    /// within 24 hours the retry gets the first answer and nothing is debited twice; the same key for another offer
+    /// is `CONFLICT`.
     #[graphql(guard = "RequireAuth")]
     async fn unlock_offer(&self, ctx: &Context<'_>, offer_id: ID) -> async_graphql::Result<UnlockResult> {
         let (app, actor) = (AppContext::of(ctx)?, actor_from(ctx)?);
-        let unlocked = service::unlock_offer(app, actor, parse_id(&offer_id, "offer")?).await?;
+        let key = IdempotencyKey::of(ctx)?;
+        let unlocked = service::unlock_offer(app, actor, parse_id(&offer_id, "offer")?, key).await?;
         Ok(UnlockResult { redemption: Redemption::from(unlocked.redemption), balance: unlocked.balance })
     }
 

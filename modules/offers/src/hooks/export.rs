@@ -2,6 +2,10 @@
 //!
 //! Redemptions and disclosures can grow with every unlock, so both are read page by page (keyset on time and id,
 //! oldest first) and written item by item; the offers and partners a page refers to are loaded once per page.
+//!
+//! The idempotency keys of unlocks are not exported: a row holds a digest of a client-chosen key and the answer of
+//! the user's own unlock (its redemption and the balance after it), which the redemptions and the ledger already
+//! show, and it is gone after 24 hours.
 
 use std::collections::HashMap;
 

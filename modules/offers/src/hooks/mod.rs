@@ -46,7 +46,8 @@ impl ModuleHooks for OffersHooks {
         recipients::data_recipients(txn, user_id).await
     }
 
-    /// Deletes redemptions (and their disclosures) past the bookkeeping period.
+    /// Deletes redemptions (and their disclosures) past the bookkeeping period and idempotency keys of unlocks past
+    /// their 24 hours.
     async fn purge_expired(
         &self,
         txn: &DatabaseTransaction,

@@ -6,12 +6,14 @@ mod offers;
 mod partners;
 mod redeem;
 mod unlock;
+mod unlock_requests;
 
 pub use lists::{live_offers, partner_offers, partner_redemptions, user_redemptions};
 pub use offers::{change_status, create_offer};
 pub use partners::{add_member, create_partner, partner_of};
 pub use redeem::redeem_code;
 pub use unlock::{Unlocked, unlock_offer};
+pub use unlock_requests::window_start as idempotency_window_start;
 
 use async_graphql::ID;
 use cogo_entities::offers::offer;

@@ -18,6 +18,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::domain::{OfferKind, OfferStatus, OneTimeDisclosure, RedemptionCode, RedemptionStatus};
+use crate::service::unlock_requests::{self, Claim};
 use crate::service::{kind_of, lists::live_at};
 
 /// How often a fresh code is drawn when it collides with an existing one (practically never).
@@ -33,13 +34,26 @@ pub struct Unlocked {
 /// Unlocks a live offer for the actor. A draft (or unknown) offer is `NOT_FOUND`; an archived, expired, not yet
 /// valid or sold-out offer and a reached per-user limit are `CONFLICT`; too few points is `INSUFFICIENT_POINTS`;
 /// a one-time offer while the customer has restricted processing is `PROCESSING_RESTRICTED`. Nothing is written
-/// unless everything succeeds.
+/// unless everything succeeds. With an idempotency key (checked by the caller), a repeat of an unlock within 24
+/// hours gets the first answer and debits nothing ([`unlock_requests`]).
 // An unlock is an ordinary event: its span carries the offer, never the user (logs carry no personal data).
 #[tracing::instrument(skip_all, fields(%offer_id))]
-pub async fn unlock_offer(app: &AppContext, actor: &Actor, offer_id: Uuid) -> Result<Unlocked, AppError> {
+pub async fn unlock_offer(
+    app: &AppContext,
+    actor: &Actor,
+    offer_id: Uuid,
+    idempotency_key: Option<&str>,
+) -> Result<Unlocked, AppError> {
     let now = app.now();
     let txn = app.db.begin().await?;
     app.hooks.accounts()?.hold_open_account(&txn, actor.user_id).await?;
+    if let Some(key) = idempotency_key
+        && let Claim::Replay(first) = unlock_requests::claim(&txn, actor.user_id, key, offer_id, now).await?
+    {
+        txn.commit().await?;
+        tracing::info!("unlock repeated with its idempotency key: first answer returned");
+        return Ok(first);
+    }
     let offer = offer::Entity::find_by_id(offer_id)
         .filter(offer::Column::Status.ne(OfferStatus::Draft.as_str()))
         .one(&txn)
@@ -65,8 +79,12 @@ pub async fn unlock_offer(app: &AppContext, actor: &Actor, offer_id: Uuid) -> Re
         Outcome::Recorded { balance } => balance,
         Outcome::AlreadyRecorded => return Err(AppError::internal("a fresh redemption was already paid for")),
     };
+    let unlocked = Unlocked { redemption, balance };
+    if let Some(key) = idempotency_key {
+        unlock_requests::record(&txn, actor.user_id, key, &unlocked).await?;
+    }
     txn.commit().await?;
-    Ok(Unlocked { redemption, balance })
+    Ok(unlocked)
 }
 
 /// What the unlock shares with the partner: the customer's name and e-mail as they are now, for a one-time offer

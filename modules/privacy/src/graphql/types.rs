@@ -83,6 +83,8 @@ pub struct RetentionPurgeReport {
     pub login_throttles_purged: u64,
     /// Request-register entries past the register's retention.
     pub data_subject_requests_purged: u64,
+    /// Idempotency keys of spending requests (`unlockOffer`) older than 24 hours.
+    pub idempotency_keys_purged: u64,
     /// Everything removed, all kinds together.
     pub total: u64,
 }
@@ -97,6 +99,7 @@ impl From<PurgeReport> for RetentionPurgeReport {
             refresh_tokens_purged: report.count(purged::REFRESH_TOKENS),
             login_throttles_purged: report.count(purged::LOGIN_THROTTLES),
             data_subject_requests_purged: report.count(purged::DATA_SUBJECT_REQUESTS),
+            idempotency_keys_purged: report.count(purged::IDEMPOTENCY_KEYS),
             total: report.total(),
         }
     }
