@@ -3,6 +3,7 @@
 pub mod cli;
 pub mod database;
 pub mod http;
+pub mod metrics;
 pub mod modules;
 pub mod schema;
 pub mod settings;

@@ -11,6 +11,7 @@ use cogo_steps::{StepsMutation, StepsOfMe};
 use cogo_users::{UserProfile, UsersMutation, UsersQuery};
 use uuid::Uuid;
 
+use crate::metrics::{GraphQLMetrics, Metrics};
 use crate::modules::Modules;
 
 /// You, as the mobile app sees you: every module's fields about the signed-in user.
@@ -53,8 +54,9 @@ pub fn schema_builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
 }
 
 /// The schema with every module's loaders and data registered.
-pub fn build_schema(app: &AppContext, modules: &Modules) -> CogoSchema {
-    modules.register_all(schema_builder().data(app.clone()), app).finish()
+pub fn build_schema(app: &AppContext, modules: &Modules, metrics: &Metrics) -> CogoSchema {
+    let builder = schema_builder().data(app.clone()).extension(GraphQLMetrics(metrics.clone()));
+    modules.register_all(builder, app).finish()
 }
 
 /// The SDL that `schema.graphql` must equal.

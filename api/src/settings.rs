@@ -3,9 +3,13 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
+mod http;
+
 use cogo_kernel::RetentionPolicy;
 use cogo_referrals::ReferralRewards;
 use rand::RngCore;
+
+pub use http::{HttpSettings, MetricsExposure, TlsFiles};
 
 /// Everything the gateway needs to start.
 #[derive(Clone)]
@@ -27,6 +31,8 @@ pub struct Settings {
     /// `COGO_RETENTION_PURGE_INTERVAL_HOURS`: how often the server runs the retention purge (default 24; 0: never,
     /// leave it to `cogo-api purge` from a scheduler of your own).
     pub purge_interval_hours: u32,
+    /// CORS, TLS, the request timeout and `/metrics` (see [`HttpSettings`]).
+    pub http: HttpSettings,
 }
 
 impl std::fmt::Debug for Settings {
@@ -39,6 +45,7 @@ impl std::fmt::Debug for Settings {
             .field("referral_rewards", &self.referral_rewards)
             .field("retention", &self.retention)
             .field("purge_interval_hours", &self.purge_interval_hours)
+            .field("http", &self.http)
             .finish()
     }
 }
@@ -72,6 +79,7 @@ impl Settings {
         let referral_rewards = referral_rewards_from(&var)?;
         let retention = retention_from(&var)?;
         let purge_interval_hours = number(&var, "COGO_RETENTION_PURGE_INTERVAL_HOURS", 24)?;
+        let http = HttpSettings::from_vars(&var)?;
         Ok(Self {
             database_url,
             bind,
@@ -80,6 +88,7 @@ impl Settings {
             referral_rewards,
             retention,
             purge_interval_hours,
+            http,
         })
     }
 
@@ -96,6 +105,7 @@ impl Settings {
             retention: RetentionPolicy::default(),
             // Tests run the purge when they ask for it.
             purge_interval_hours: 0,
+            http: HttpSettings::default(),
         }
     }
 }

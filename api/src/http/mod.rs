@@ -7,3 +7,6 @@ pub mod graphql;
 pub mod health;
 pub mod nul_bytes;
 pub mod request_id;
+pub mod security_headers;
+pub mod timeout;
+pub mod tls;
