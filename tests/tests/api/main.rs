@@ -2,7 +2,9 @@
 
 mod consent;
 mod gateway;
+mod http_hygiene;
 mod migrations;
+mod observability;
 mod offers;
 mod points;
 mod privacy;
