@@ -4,6 +4,7 @@ pub mod cli;
 pub mod database;
 pub mod http;
 pub mod limits;
+pub mod metrics;
 pub mod modules;
 pub mod persisted_queries;
 pub mod rate_limit;

@@ -13,6 +13,7 @@ use uuid::Uuid;
 
 use crate::http::{graphql_response::ExecutionMarker, introspection_off::IntrospectionOff};
 use crate::limits::Limits;
+use crate::metrics::{GraphQLMetrics, Metrics};
 use crate::modules::Modules;
 use crate::persisted_queries::PersistedQueries;
 use crate::rate_limit::{RateLimitExtension, RateLimiter};
@@ -52,19 +53,21 @@ pub fn schema_builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
 
 /// The schema with every module's loaders and data registered, and the extensions that guard every request:
 /// the limits of one request (registered with the builder, so they run first; their settings are data), persisted
-/// queries (the checks after them see the document a hash stands for), then the rate limits. It
+/// queries (the checks after them see the document a hash stands for), the rate limits, and the metrics. It
 /// exposes as much of itself as `settings.exposure` allows (only here: the SDL export always shows the whole schema).
 pub fn build_schema(
     app: &AppContext,
     modules: &Modules,
     settings: &Settings,
     rate_limiter: &RateLimiter,
+    metrics: &Metrics,
 ) -> CogoSchema {
     let mut builder = schema_builder()
         .data(app.clone())
         .data(settings.limits)
         .extension(PersistedQueries(settings.persisted_queries.clone()))
-        .extension(RateLimitExtension(rate_limiter.clone()));
+        .extension(RateLimitExtension(rate_limiter.clone()))
+        .extension(GraphQLMetrics(metrics.clone()));
     builder = modules.register_all(builder, app);
     if !settings.exposure.introspection {
         builder = builder.disable_introspection().disable_suggestions().extension(IntrospectionOff);

@@ -1,6 +1,7 @@
 //! Configuration from environment variables, every one with a working default (documented in the README).
 
 mod exposure;
+mod http;
 pub mod limits;
 mod persisted_queries;
 mod rate_limits;
@@ -13,6 +14,7 @@ use cogo_referrals::ReferralRewards;
 use rand::RngCore;
 
 pub use exposure::Exposure;
+pub use http::{HttpSettings, MetricsExposure, TlsFiles};
 pub use limits::LimitSettings;
 pub use rate_limits::RateLimitSettings;
 
@@ -47,6 +49,8 @@ pub struct Settings {
     pub exposure: Exposure,
     /// `COGO_REQUEST_TIMEOUT_SECONDS`: what one GraphQL request may take (default 10 s).
     pub limits: LimitSettings,
+    /// CORS, TLS, the request timeout and `/metrics` (see [`HttpSettings`]).
+    pub http: HttpSettings,
 }
 
 impl std::fmt::Debug for Settings {
@@ -63,6 +67,7 @@ impl std::fmt::Debug for Settings {
             .field("rate_limits", &self.rate_limits)
             .field("exposure", &self.exposure)
             .field("limits", &self.limits)
+            .field("http", &self.http)
             .finish()
     }
 }
@@ -100,6 +105,7 @@ impl Settings {
         let rate_limits = rate_limits::rate_limits_from(&var)?;
         let exposure = Exposure::from_env(&var, production)?;
         let limits = LimitSettings::from_env(&var)?;
+        let http = HttpSettings::from_vars(&var)?;
         Ok(Self {
             database_url,
             bind,
@@ -112,6 +118,7 @@ impl Settings {
             rate_limits,
             exposure,
             limits,
+            http,
         })
     }
 
@@ -133,6 +140,7 @@ impl Settings {
             rate_limits: RateLimitSettings::off(),
             exposure: Exposure::OPEN,
             limits: LimitSettings::default(),
+            http: HttpSettings::default(),
         }
     }
 }

@@ -5,23 +5,33 @@ use std::{sync::Arc, time::Duration};
 use cogo_kernel::{AppContext, SharedClock, SystemClock};
 use poem::{
     EndpointExt, Route, get,
-    listener::{Acceptor, Listener, TcpAcceptor, TcpListener},
+    http::Method,
+    listener::BoxAcceptor,
+    middleware::Cors,
 };
 use sea_orm::DatabaseConnection;
 
 use crate::{
     database,
     database::StatementCounter,
-    http::{data_export, graphql, health, request_id::RequestId},
+    http::{
+        data_export, graphql, health, request_id::RequestId, security_headers::SecurityHeaders,
+        timeout::RequestTimeout, tls,
+    },
+    metrics::{HttpMetrics, Metrics, metrics_endpoint},
     modules::Modules,
     rate_limit::{PerIpLimit, RateLimiter},
     schema::{CogoSchema, build_schema},
-    settings::{Exposure, Settings},
+    settings::{Exposure, HttpSettings, MetricsExposure, Settings},
 };
 
 pub struct Application {
-    acceptor: TcpAcceptor,
+    acceptor: BoxAcceptor,
     port: u16,
+    http: HttpSettings,
+    metrics: Metrics,
+    /// The listener of `/metrics` when it is served apart from the API (`COGO_METRICS_BIND`).
+    metrics_acceptor: Option<BoxAcceptor>,
     schema: CogoSchema,
     app: AppContext,
     modules: Modules,
@@ -59,17 +69,31 @@ impl Application {
         let statements = StatementCounter::install(&mut db);
         let modules = Modules::new(&settings);
         let app = context_of(&settings, &modules, db, clock);
+        let metrics = Metrics::new()?;
         let rate_limiter = RateLimiter::new(&settings.rate_limits)?;
-        let schema = build_schema(&app, &modules, &settings, &rate_limiter);
-        let acceptor = TcpListener::bind(settings.bind.to_string())
-            .into_acceptor()
-            .await
-            .map_err(|e| format!("cannot listen on {}: {e}", settings.bind))?;
+        let schema = build_schema(&app, &modules, &settings, &rate_limiter, &metrics);
+        let acceptor = tls::bind(settings.bind, settings.http.tls.as_ref()).await?;
+        let metrics_acceptor = match settings.http.metrics {
+            MetricsExposure::Separate(addr) => Some(tls::bind(addr, None).await?),
+            MetricsExposure::Off | MetricsExposure::MainPort => None,
+        };
         let purge_interval = (settings.purge_interval_hours > 0)
             .then(|| Duration::from_secs(u64::from(settings.purge_interval_hours) * 3600));
-        let port = acceptor.local_addr().first().and_then(|addr| addr.as_socket_addr().map(|a| a.port())).unwrap_or(0);
-        let exposure = settings.exposure;
-        Ok(Self { acceptor, port, schema, app, modules, statements, rate_limiter, purge_interval, exposure })
+        let port = tls::port_of(&acceptor);
+        Ok(Self {
+            acceptor,
+            port,
+            http: settings.http,
+            metrics,
+            metrics_acceptor,
+            schema,
+            app,
+            modules,
+            statements,
+            rate_limiter,
+            purge_interval,
+            exposure: settings.exposure,
+        })
     }
 
     pub fn port(&self) -> u16 {
@@ -89,17 +113,36 @@ impl Application {
     pub async fn run_until_stopped(self) -> Result<(), String> {
         let purge =
             self.purge_interval.map(|every| cogo_privacy::service::retention::spawn_scheduler(self.app.clone(), every));
-        let routes = Route::new()
-            .at("/graphql", get(graphql::graphiql_or_query).post(graphql::post))
+        let timeout = RequestTimeout(self.http.request_timeout);
+        let metrics_server = self.metrics_acceptor.map(|acceptor| {
+            let routes =
+                Route::new().at("/metrics", get(metrics_endpoint)).data(self.metrics.clone()).data(self.app.db.clone());
+            tokio::spawn(poem::Server::new_with_acceptor(acceptor).run(routes))
+        });
+        let mut routes = Route::new()
+            .at(
+                "/graphql",
+                get(graphql::graphiql_or_query).post(graphql::post).with(timeout),
+            )
+            // Not under the request timeout: the file is sent after the handler returns, with its own stall limit.
             .at("/privacy/export", get(data_export::export))
             .at("/healthz", get(health::healthz))
-            .at("/readyz", get(health::readyz))
+            .at("/readyz", get(health::readyz).with(RequestTimeout(self.http.request_timeout)));
+        if self.http.metrics == MetricsExposure::MainPort {
+            routes = routes.at("/metrics", get(metrics_endpoint));
+        }
+        let routes = routes
             .data(self.schema)
             .data(self.app.clone())
             .data(self.app.db.clone())
             .data(self.modules.users.config())
-            .with(PerIpLimit(self.rate_limiter))
+            .data(self.metrics.clone())
             .data(self.exposure)
+            .with(PerIpLimit(self.rate_limiter))
+            // Without configured origins there is no CORS layer at all: browsers on other origins are refused.
+            .with_if(!self.http.cors_origins.is_empty(), cors(&self.http.cors_origins))
+            .with(SecurityHeaders::new(self.http.tls.is_some()))
+            .with(HttpMetrics(self.metrics.clone()))
             .with(RequestId);
         tracing::info!(port = self.port, "CoGo API listening; GraphiQL at /graphql");
         let served = poem::Server::new_with_acceptor(self.acceptor)
@@ -109,8 +152,21 @@ impl Application {
         if let Some(purge) = purge {
             purge.abort();
         }
+        if let Some(metrics_server) = metrics_server {
+            metrics_server.abort();
+        }
         served
     }
+}
+
+/// Browsers on these exact origins may call the API; bearer tokens, not cookies, so no credentials.
+fn cors(origins: &[String]) -> Cors {
+    Cors::new()
+        .allow_origins(origins.iter().map(String::as_str))
+        .allow_methods([Method::GET, Method::POST, Method::OPTIONS])
+        .allow_headers(["authorization", "content-type", "idempotency-key", "accept"])
+        .allow_credentials(false)
+        .max_age(600)
 }
 
 /// What every resolver and service gets: the database, the clock, every module's hooks and the retention periods.

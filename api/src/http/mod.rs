@@ -10,3 +10,6 @@ pub mod health;
 pub mod introspection_off;
 pub mod media_type;
 pub mod request_id;
+pub mod security_headers;
+pub mod timeout;
+pub mod tls;

@@ -2,9 +2,11 @@
 
 mod consent;
 mod gateway;
+mod http_hygiene;
 mod http_transport;
 mod limits;
 mod migrations;
+mod observability;
 mod offers;
 mod persisted_queries;
 mod points;
