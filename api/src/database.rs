@@ -2,7 +2,6 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
 
 use cogo_migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend};
@@ -19,7 +18,9 @@ pub async fn connect_and_migrate(settings: &Settings) -> Result<DatabaseConnecti
 pub async fn connect(settings: &Settings) -> Result<DatabaseConnection, String> {
     let sqlite = settings.database_url.starts_with("sqlite:");
     let mut options = ConnectOptions::new(settings.database_url.clone());
-    options.sqlx_logging(false).acquire_timeout(Duration::from_secs(10));
+    // Every acquire pings the connection first (sqlx's default, kept on purpose): a connection the server closed
+    // (restart, `pg_terminate_backend`, a proxy's idle cut) is replaced instead of failing the request.
+    options.sqlx_logging(false).acquire_timeout(settings.faults.db_acquire_timeout).test_before_acquire(true);
     if sqlite {
         // SQLite allows one writer at a time; a single connection serialises transactions instead of failing
         // them with SQLITE_BUSY. PostgreSQL is the database for concurrent production load.

@@ -11,6 +11,7 @@ use cogo_steps::{StepsMutation, StepsOfMe};
 use cogo_users::{UserProfile, UsersMutation, UsersQuery};
 use uuid::Uuid;
 
+use crate::http::panics::CatchPanics;
 use crate::modules::Modules;
 
 /// You, as the mobile app sees you: every module's fields about the signed-in user.
@@ -54,7 +55,8 @@ pub fn schema_builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
 
 /// The schema with every module's loaders and data registered.
 pub fn build_schema(app: &AppContext, modules: &Modules) -> CogoSchema {
-    modules.register_all(schema_builder().data(app.clone()), app).finish()
+    // A panic in a resolver (or in an extension registered after this one) fails only its request, as INTERNAL.
+    modules.register_all(schema_builder().extension(CatchPanics).data(app.clone()), app).finish()
 }
 
 /// The SDL that `schema.graphql` must equal.

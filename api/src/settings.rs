@@ -7,6 +7,9 @@ use cogo_kernel::RetentionPolicy;
 use cogo_referrals::ReferralRewards;
 use rand::RngCore;
 
+mod faults;
+pub use faults::FaultSettings;
+
 /// Everything the gateway needs to start.
 #[derive(Clone)]
 pub struct Settings {
@@ -27,6 +30,8 @@ pub struct Settings {
     /// `COGO_RETENTION_PURGE_INTERVAL_HOURS`: how often the server runs the retention purge (default 24; 0: never,
     /// leave it to `cogo-api purge` from a scheduler of your own).
     pub purge_interval_hours: u32,
+    /// `COGO_DB_ACQUIRE_TIMEOUT_SECONDS`, `COGO_SHUTDOWN_GRACE_SECONDS`: database outages and shutdown.
+    pub faults: FaultSettings,
 }
 
 impl std::fmt::Debug for Settings {
@@ -39,6 +44,7 @@ impl std::fmt::Debug for Settings {
             .field("referral_rewards", &self.referral_rewards)
             .field("retention", &self.retention)
             .field("purge_interval_hours", &self.purge_interval_hours)
+            .field("faults", &self.faults)
             .finish()
     }
 }
@@ -72,6 +78,7 @@ impl Settings {
         let referral_rewards = referral_rewards_from(&var)?;
         let retention = retention_from(&var)?;
         let purge_interval_hours = number(&var, "COGO_RETENTION_PURGE_INTERVAL_HOURS", 24)?;
+        let faults = FaultSettings::from_env(&var)?;
         Ok(Self {
             database_url,
             bind,
@@ -80,6 +87,7 @@ impl Settings {
             referral_rewards,
             retention,
             purge_interval_hours,
+            faults,
         })
     }
 
@@ -96,6 +104,7 @@ impl Settings {
             retention: RetentionPolicy::default(),
             // Tests run the purge when they ask for it.
             purge_interval_hours: 0,
+            faults: FaultSettings::default(),
         }
     }
 }

@@ -13,7 +13,7 @@ use sea_orm::DatabaseConnection;
 use crate::{
     database,
     database::StatementCounter,
-    http::{data_export, graphql, health, request_id::RequestId},
+    http::{data_export, graphql, health, panics::catch_http_panics, request_id::RequestId},
     modules::Modules,
     schema::{CogoSchema, build_schema},
     settings::Settings,
@@ -31,6 +31,8 @@ pub struct Application {
     statements: StatementCounter,
     /// How often the retention purge runs; `None`: never (tests, or an external scheduler runs `cogo-api purge`).
     purge_interval: Option<Duration>,
+    /// How long in-flight requests may take to finish after SIGTERM.
+    shutdown_grace: Duration,
 }
 
 impl Application {
@@ -67,7 +69,8 @@ impl Application {
         let purge_interval = (settings.purge_interval_hours > 0)
             .then(|| Duration::from_secs(u64::from(settings.purge_interval_hours) * 3600));
         let port = acceptor.local_addr().first().and_then(|addr| addr.as_socket_addr().map(|a| a.port())).unwrap_or(0);
-        Ok(Self { acceptor, port, schema, app, modules, statements, purge_interval })
+        let shutdown_grace = settings.faults.shutdown_grace;
+        Ok(Self { acceptor, port, schema, app, modules, statements, purge_interval, shutdown_grace })
     }
 
     pub fn port(&self) -> u16 {
@@ -83,10 +86,23 @@ impl Application {
         &self.statements
     }
 
-    /// Serves until the process receives Ctrl-C or SIGTERM.
+    /// Serves until the process receives Ctrl-C or SIGTERM, then drains: the listener closes at once (new
+    /// connections are refused), requests in flight get up to the grace period to finish, and so does a retention
+    /// purge that is running.
     pub async fn run_until_stopped(self) -> Result<(), String> {
-        let purge =
-            self.purge_interval.map(|every| cogo_privacy::service::retention::spawn_scheduler(self.app.clone(), every));
+        let (stopping, stop_requested) = tokio::sync::watch::channel(false);
+        let signal = async move {
+            shutdown_signal().await;
+            let _ = stopping.send(true);
+        };
+        let purge = self.purge_interval.map(|every| {
+            let mut stop_requested = stop_requested.clone();
+            // Also stops if the server ends without a signal (the sender is dropped).
+            let stop = async move {
+                let _ = stop_requested.wait_for(|stop| *stop).await;
+            };
+            cogo_privacy::service::retention::spawn_scheduler_until(self.app.clone(), every, stop)
+        });
         let routes = Route::new()
             .at("/graphql", get(graphql::graphiql_or_query).post(graphql::post.with(SizeLimit::new(MAX_BODY_BYTES))))
             .at("/privacy/export", get(data_export::export))
@@ -96,15 +112,21 @@ impl Application {
             .data(self.app.clone())
             .data(self.app.db.clone())
             .data(self.modules.users.config())
+            .with(catch_http_panics())
             .with(RequestId);
         tracing::info!(port = self.port, "CoGo API listening; GraphiQL at /graphql");
         let served = poem::Server::new_with_acceptor(self.acceptor)
-            .run_with_graceful_shutdown(routes, shutdown_signal(), Some(Duration::from_secs(10)))
+            .run_with_graceful_shutdown(routes, signal, Some(self.shutdown_grace))
             .await
             .map_err(|e| format!("server error: {e}"));
-        if let Some(purge) = purge {
+        if let Some(mut purge) = purge
+            && tokio::time::timeout(self.shutdown_grace, &mut purge).await.is_err()
+        {
+            // Its transaction rolls back with the connection; the next start purges again.
             purge.abort();
+            tracing::warn!("retention purge cut short by the shutdown");
         }
+        tracing::info!("stopped");
         served
     }
 }

@@ -6,4 +6,5 @@ pub mod data_export;
 pub mod graphql;
 pub mod health;
 pub mod nul_bytes;
+pub mod panics;
 pub mod request_id;
