@@ -91,8 +91,9 @@ impl Application {
     /// purge that is running.
     pub async fn run_until_stopped(self) -> Result<(), String> {
         let (stopping, stop_requested) = tokio::sync::watch::channel(false);
+        let stop_signal = shutdown_signal();
         let signal = async move {
-            shutdown_signal().await;
+            stop_signal.await;
             let _ = stopping.send(true);
         };
         let purge = self.purge_interval.map(|every| {
@@ -136,24 +137,38 @@ fn context_of(settings: &Settings, modules: &Modules, db: DatabaseConnection, cl
     AppContext { db, clock, hooks: modules.hooks(), retention: settings.retention }
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Registers for SIGTERM and Ctrl-C at once, before "listening" is logged: a stop signal that arrives the moment the
+/// server starts then drains it, instead of killing the process with the signal's default action.
+fn shutdown_signal() -> impl Future<Output = ()> + Send + 'static {
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
+    let (mut terminate, mut interrupt) = {
+        use tokio::signal::unix::{SignalKind, signal};
+        (signal(SignalKind::terminate()).ok(), signal(SignalKind::interrupt()).ok())
     };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
+    async move {
+        #[cfg(unix)]
+        {
+            let terminate = async {
+                match terminate.as_mut() {
+                    Some(signal) => signal.recv().await,
+                    None => std::future::pending().await,
+                }
+            };
+            let interrupt = async {
+                match interrupt.as_mut() {
+                    Some(signal) => signal.recv().await,
+                    None => std::future::pending().await,
+                }
+            };
+            tokio::select! {
+                _ = terminate => {},
+                _ = interrupt => {},
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+        tracing::info!("shutting down");
     }
-    tracing::info!("shutting down");
 }

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use cogo_tests::process::spawn_server_process;
+use cogo_tests::process::{ServerProcess, spawn_server_process};
 use cogo_tests::proxy::DatabaseProxy;
 use cogo_tests::{LOG_IN, SIGN_UP, TestApp, TestUser, data, error_code, fresh_database_url, spawn_app, spawn_app_with};
 use sea_orm::{ConnectionTrait, Database, DbBackend, Statement};
@@ -148,6 +148,22 @@ async fn sigterm_lets_an_in_flight_request_finish_refuses_new_connections_and_ex
 }
 
 #[tokio::test]
+async fn sigterm_exits_zero_after_the_grace_period_even_if_a_request_never_finishes() {
+    let mut server = spawn_server_process(&fresh_database_url().await, &[("COGO_SHUTDOWN_GRACE_SECONDS", "1")]).await;
+    let mut stuck = TcpStream::connect(("127.0.0.1", server.port)).await.unwrap();
+    let head = "POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\
+                Expect: 100-continue\r\n\r\n";
+    stuck.write_all(head.as_bytes()).await.unwrap();
+    assert!(read_head(&mut stuck).await.starts_with("HTTP/1.1 100"));
+
+    // The body never comes.
+    server.terminate();
+    let exit = server.wait_for_exit(Duration::from_secs(30)).await;
+
+    assert_eq!(exit, Some(0), "{}", server.output());
+}
+
+#[tokio::test]
 async fn sigterm_lets_a_streamed_export_download_finish() {
     let mut server = spawn_server_process(&fresh_database_url().await, &[]).await;
     let client = reqwest::Client::new();
@@ -189,8 +205,21 @@ async fn sigterm_stops_the_retention_scheduler_cleanly() {
     server.terminate();
     let exit = server.wait_for_exit(Duration::from_secs(30)).await;
 
+    let stopped = output_eventually_contains(&server, "retention scheduler stopped").await;
+
     assert_eq!(exit, Some(0), "{}", server.output());
-    assert!(server.output().contains("retention scheduler stopped"), "{}", server.output());
+    assert!(stopped, "{}", server.output());
+}
+
+/// The process's output is read by background tasks: its last lines may arrive just after it has exited.
+async fn output_eventually_contains(server: &ServerProcess, text: &str) -> bool {
+    for _ in 0..100 {
+        if server.output().contains(text) {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    false
 }
 
 /// Reads an HTTP response head (up to the blank line).
