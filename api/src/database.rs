@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
 
 use cogo_migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend};
@@ -15,6 +16,9 @@ pub async fn connect_and_migrate(settings: &Settings) -> Result<DatabaseConnecti
     Ok(db)
 }
 
+/// How long a request waits for SQLite's single connection (sqlx's default acquire timeout).
+const SQLITE_WRITER_QUEUE_TIMEOUT: Duration = Duration::from_secs(30);
+
 pub async fn connect(settings: &Settings) -> Result<DatabaseConnection, String> {
     let sqlite = settings.database_url.starts_with("sqlite:");
     let mut options = ConnectOptions::new(settings.database_url.clone());
@@ -24,7 +28,8 @@ pub async fn connect(settings: &Settings) -> Result<DatabaseConnection, String> 
     if sqlite {
         // SQLite allows one writer at a time; a single connection serialises transactions instead of failing
         // them with SQLITE_BUSY. PostgreSQL is the database for concurrent production load.
-        options.max_connections(1).min_connections(1);
+        // Waiting for that one connection is queueing behind the writer, not an outage: wait as long as sqlx would.
+        options.max_connections(1).min_connections(1).acquire_timeout(SQLITE_WRITER_QUEUE_TIMEOUT);
     } else {
         options.max_connections(settings.db_max_connections).min_connections(1);
     }

@@ -5,7 +5,7 @@ use std::time::Duration;
 /// `COGO_DB_ACQUIRE_TIMEOUT_SECONDS`, `COGO_SHUTDOWN_GRACE_SECONDS`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FaultSettings {
-    /// How long a request waits for a database connection before it is answered `SERVICE_UNAVAILABLE`. While the
+    /// How long a request waits for a PostgreSQL connection before it is answered `SERVICE_UNAVAILABLE`. While the
     /// database is down every request waits this long, so it is a few seconds rather than sqlx's 30.
     pub db_acquire_timeout: Duration,
     /// After SIGTERM, how long in-flight requests (a streamed export too) may take to finish before the process
