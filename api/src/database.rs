@@ -16,14 +16,20 @@ pub async fn connect_and_migrate(settings: &Settings) -> Result<DatabaseConnecti
     Ok(db)
 }
 
+/// How long a request waits for SQLite's single connection (sqlx's default acquire timeout).
+const SQLITE_WRITER_QUEUE_TIMEOUT: Duration = Duration::from_secs(30);
+
 pub async fn connect(settings: &Settings) -> Result<DatabaseConnection, String> {
     let sqlite = settings.database_url.starts_with("sqlite:");
     let mut options = ConnectOptions::new(settings.database_url.clone());
-    options.sqlx_logging(false).acquire_timeout(Duration::from_secs(10));
+    // Every acquire pings the connection first (sqlx's default, kept on purpose): a connection the server closed
+    // (restart, `pg_terminate_backend`, a proxy's idle cut) is replaced instead of failing the request.
+    options.sqlx_logging(false).acquire_timeout(settings.faults.db_acquire_timeout).test_before_acquire(true);
     if sqlite {
         // SQLite allows one writer at a time; a single connection serialises transactions instead of failing
         // them with SQLITE_BUSY. PostgreSQL is the database for concurrent production load.
-        options.max_connections(1).min_connections(1);
+        // Waiting for that one connection is queueing behind the writer, not an outage: wait as long as sqlx would.
+        options.max_connections(1).min_connections(1).acquire_timeout(SQLITE_WRITER_QUEUE_TIMEOUT);
     } else {
         options.max_connections(settings.db_max_connections).min_connections(1);
     }

@@ -12,6 +12,7 @@ use cogo_users::{UserProfile, UsersMutation, UsersQuery};
 use uuid::Uuid;
 
 use crate::http::{graphql_response::ExecutionMarker, introspection_off::IntrospectionOff};
+use crate::http::panics::CatchPanics;
 use crate::limits::Limits;
 use crate::metrics::{GraphQLMetrics, Metrics};
 use crate::modules::Modules;
@@ -62,7 +63,9 @@ pub fn build_schema(
     rate_limiter: &RateLimiter,
     metrics: &Metrics,
 ) -> CogoSchema {
+    // A panic in a resolver (or in an extension registered after this one) fails only its request, as INTERNAL.
     let mut builder = schema_builder()
+        .extension(CatchPanics)
         .data(app.clone())
         .data(settings.limits)
         .extension(PersistedQueries(settings.persisted_queries.clone()))

@@ -1,6 +1,7 @@
 //! Configuration from environment variables, every one with a working default (documented in the README).
 
 mod exposure;
+mod faults;
 mod http;
 pub mod limits;
 mod persisted_queries;
@@ -14,6 +15,7 @@ use cogo_referrals::ReferralRewards;
 use rand::RngCore;
 
 pub use exposure::Exposure;
+pub use faults::FaultSettings;
 pub use http::{HttpSettings, MetricsExposure, TlsFiles};
 pub use limits::LimitSettings;
 pub use rate_limits::RateLimitSettings;
@@ -51,6 +53,8 @@ pub struct Settings {
     pub limits: LimitSettings,
     /// CORS, TLS, the request timeout and `/metrics` (see [`HttpSettings`]).
     pub http: HttpSettings,
+    /// `COGO_DB_ACQUIRE_TIMEOUT_SECONDS`, `COGO_SHUTDOWN_GRACE_SECONDS`: database outages and shutdown.
+    pub faults: FaultSettings,
 }
 
 impl std::fmt::Debug for Settings {
@@ -68,6 +72,7 @@ impl std::fmt::Debug for Settings {
             .field("exposure", &self.exposure)
             .field("limits", &self.limits)
             .field("http", &self.http)
+            .field("faults", &self.faults)
             .finish()
     }
 }
@@ -106,6 +111,7 @@ impl Settings {
         let exposure = Exposure::from_env(&var, production)?;
         let limits = LimitSettings::from_env(&var)?;
         let http = HttpSettings::from_vars(&var)?;
+        let faults = FaultSettings::from_env(&var)?;
         Ok(Self {
             database_url,
             bind,
@@ -119,6 +125,7 @@ impl Settings {
             exposure,
             limits,
             http,
+            faults,
         })
     }
 
@@ -141,6 +148,7 @@ impl Settings {
             exposure: Exposure::OPEN,
             limits: LimitSettings::default(),
             http: HttpSettings::default(),
+            faults: FaultSettings::default(),
         }
     }
 }

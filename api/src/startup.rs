@@ -15,7 +15,7 @@ use crate::{
     database,
     database::StatementCounter,
     http::{
-        data_export, graphql, health, request_id::RequestId, security_headers::SecurityHeaders,
+        data_export, graphql, health, panics::catch_http_panics, request_id::RequestId, security_headers::SecurityHeaders,
         timeout::RequestTimeout, tls,
     },
     metrics::{HttpMetrics, Metrics, metrics_endpoint},
@@ -41,6 +41,8 @@ pub struct Application {
     purge_interval: Option<Duration>,
     /// Whether `GET /graphql` serves GraphiQL (introspection is settled in the schema).
     exposure: Exposure,
+    /// How long in-flight requests may take to finish after SIGTERM.
+    shutdown_grace: Duration,
 }
 
 impl Application {
@@ -93,6 +95,7 @@ impl Application {
             rate_limiter,
             purge_interval,
             exposure: settings.exposure,
+            shutdown_grace: settings.faults.shutdown_grace,
         })
     }
 
@@ -109,10 +112,24 @@ impl Application {
         &self.statements
     }
 
-    /// Serves until the process receives Ctrl-C or SIGTERM.
+    /// Serves until the process receives Ctrl-C or SIGTERM, then drains: the listener closes at once (new
+    /// connections are refused), requests in flight get up to the grace period to finish, and so does a retention
+    /// purge that is running.
     pub async fn run_until_stopped(self) -> Result<(), String> {
-        let purge =
-            self.purge_interval.map(|every| cogo_privacy::service::retention::spawn_scheduler(self.app.clone(), every));
+        let (stopping, stop_requested) = tokio::sync::watch::channel(false);
+        let stop_signal = shutdown_signal();
+        let signal = async move {
+            stop_signal.await;
+            let _ = stopping.send(true);
+        };
+        let purge = self.purge_interval.map(|every| {
+            let mut stop_requested = stop_requested.clone();
+            // Also stops if the server ends without a signal (the sender is dropped).
+            let stop = async move {
+                let _ = stop_requested.wait_for(|stop| *stop).await;
+            };
+            cogo_privacy::service::retention::spawn_scheduler_until(self.app.clone(), every, stop)
+        });
         let timeout = RequestTimeout(self.http.request_timeout);
         let metrics_server = self.metrics_acceptor.map(|acceptor| {
             let routes =
@@ -139,6 +156,7 @@ impl Application {
             .data(self.metrics.clone())
             .data(self.exposure)
             .with(PerIpLimit(self.rate_limiter))
+            .with(catch_http_panics())
             // Without configured origins there is no CORS layer at all: browsers on other origins are refused.
             .with_if(!self.http.cors_origins.is_empty(), cors(&self.http.cors_origins))
             .with(SecurityHeaders::new(self.http.tls.is_some()))
@@ -146,11 +164,15 @@ impl Application {
             .with(RequestId);
         tracing::info!(port = self.port, "CoGo API listening; GraphiQL at /graphql");
         let served = poem::Server::new_with_acceptor(self.acceptor)
-            .run_with_graceful_shutdown(routes, shutdown_signal(), Some(Duration::from_secs(10)))
+            .run_with_graceful_shutdown(routes, signal, Some(self.shutdown_grace))
             .await
             .map_err(|e| format!("server error: {e}"));
-        if let Some(purge) = purge {
+        if let Some(mut purge) = purge
+            && tokio::time::timeout(self.shutdown_grace, &mut purge).await.is_err()
+        {
+            // Its transaction rolls back with the connection; the next start purges again.
             purge.abort();
+            tracing::warn!("retention purge cut short by the shutdown");
         }
         if let Some(metrics_server) = metrics_server {
             metrics_server.abort();
@@ -174,24 +196,38 @@ fn context_of(settings: &Settings, modules: &Modules, db: DatabaseConnection, cl
     AppContext { db, clock, hooks: modules.hooks(), retention: settings.retention }
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Registers for SIGTERM and Ctrl-C at once, before "listening" is logged: a stop signal that arrives the moment the
+/// server starts then drains it, instead of killing the process with the signal's default action.
+fn shutdown_signal() -> impl Future<Output = ()> + Send + 'static {
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
+    let (mut terminate, mut interrupt) = {
+        use tokio::signal::unix::{SignalKind, signal};
+        (signal(SignalKind::terminate()).ok(), signal(SignalKind::interrupt()).ok())
     };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
+    async move {
+        #[cfg(unix)]
+        {
+            let terminate = async {
+                match terminate.as_mut() {
+                    Some(signal) => signal.recv().await,
+                    None => std::future::pending().await,
+                }
+            };
+            let interrupt = async {
+                match interrupt.as_mut() {
+                    Some(signal) => signal.recv().await,
+                    None => std::future::pending().await,
+                }
+            };
+            tokio::select! {
+                _ = terminate => {},
+                _ = interrupt => {},
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+        tracing::info!("shutting down");
     }
-    tracing::info!("shutting down");
 }

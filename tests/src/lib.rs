@@ -5,6 +5,7 @@
 //! own SQLite file.
 
 pub mod process;
+pub mod proxy;
 
 use std::sync::Arc;
 

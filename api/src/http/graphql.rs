@@ -76,6 +76,12 @@ async fn execute(
         match cogo_users::service::authenticate(app, users, bearer).await {
             Ok(actor) => request = request.data(actor),
             Err(AppError::Unauthenticated(why)) => request = request.data(RejectedCredentials(why)),
+            // The database is away: say so (retry later) rather than UNAUTHENTICATED, which would sign the app out.
+            Err(AppError::ServiceUnavailable) => {
+                let error = async_graphql::Error::from(AppError::ServiceUnavailable);
+                let response = async_graphql::Response::from_errors(vec![error.into_server_error(Default::default())]);
+                return graphql_response::into_http(response, false, media);
+            }
             Err(other) => {
                 tracing::error!(code = other.code().as_str(), "could not check credentials");
                 request = request.data(RejectedCredentials("credentials could not be checked; try again"));

@@ -94,8 +94,10 @@ impl Refusal {
 /// (it did not parse, validate, or coerce its variables) is a 400 without `data`; one that did is a 200, even
 /// when every field failed. With `application/json` every GraphQL response is a 200.
 pub fn into_http(response: async_graphql::Response, executed: bool, media: ResponseMediaType) -> Response {
-    let status = match media {
-        ResponseMediaType::GraphQLResponseJson if !executed => StatusCode::BAD_REQUEST,
+    let refused_for_now = (!executed).then(|| retry_later(&response.errors)).flatten();
+    let status = match (media, refused_for_now) {
+        (ResponseMediaType::GraphQLResponseJson, Some((status, _))) => status,
+        (ResponseMediaType::GraphQLResponseJson, None) if !executed => StatusCode::BAD_REQUEST,
         _ => StatusCode::OK,
     };
     let body =
@@ -108,7 +110,29 @@ pub fn into_http(response: async_graphql::Response, executed: bool, media: Respo
         http.headers_mut().insert(header::CACHE_CONTROL, value);
     }
     http.headers_mut().extend(response.http_headers);
+    if let Some((_, seconds)) = refused_for_now
+        && let Ok(value) = seconds.to_string().try_into()
+    {
+        http.headers_mut().insert(header::RETRY_AFTER, value);
+    }
     http
+}
+
+/// A request refused before execution because of load or an outage, not because of what it asked: `429` for
+/// `RATE_LIMITED`, `503` for `SERVICE_UNAVAILABLE` (under graphql-response+json; `application/json` stays 200), with
+/// the error's `retryAfterSeconds` as a `Retry-After` header either way.
+fn retry_later(errors: &[ServerError]) -> Option<(StatusCode, i64)> {
+    let extensions = errors.first()?.extensions.as_ref()?;
+    let status = match extensions.get("code") {
+        Some(Value::String(code)) if code == "RATE_LIMITED" => StatusCode::TOO_MANY_REQUESTS,
+        Some(Value::String(code)) if code == "SERVICE_UNAVAILABLE" => StatusCode::SERVICE_UNAVAILABLE,
+        _ => return None,
+    };
+    let seconds = match extensions.get("retryAfterSeconds") {
+        Some(Value::Number(n)) => n.as_i64().unwrap_or(1),
+        _ => 1,
+    };
+    Some((status, seconds.max(1)))
 }
 
 /// The JSON of a GraphQL response; without `data` for a request that never executed, as the GraphQL spec says.

@@ -9,6 +9,7 @@ pub mod graphql_response;
 pub mod health;
 pub mod introspection_off;
 pub mod media_type;
+pub mod panics;
 pub mod request_id;
 pub mod security_headers;
 pub mod timeout;

@@ -5,9 +5,13 @@
 //! which masks internal errors.
 
 use async_graphql::ErrorExtensions;
-use sea_orm::{DbErr, SqlErr};
+use sea_orm::{ConnAcquireErr, DbErr, RuntimeErr, SqlErr, SqlxError};
 
 pub type AppResult<T> = Result<T, AppError>;
+
+/// What a client is told to wait before retrying while the database is unreachable: long enough that an app does
+/// not hammer a recovering server, short enough that a restart or fail-over (seconds) is barely noticed.
+pub const SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS: i64 = 5;
 
 /// The stable `extensions.code` values clients may rely on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,6 +25,7 @@ pub enum ErrorCode {
     ProcessingRestricted,
     InsufficientPoints,
     RateLimited,
+    ServiceUnavailable,
     Internal,
 }
 
@@ -36,6 +41,7 @@ impl ErrorCode {
             ErrorCode::ProcessingRestricted => "PROCESSING_RESTRICTED",
             ErrorCode::InsufficientPoints => "INSUFFICIENT_POINTS",
             ErrorCode::RateLimited => "RATE_LIMITED",
+            ErrorCode::ServiceUnavailable => "SERVICE_UNAVAILABLE",
             ErrorCode::Internal => "INTERNAL",
         }
     }
@@ -61,6 +67,9 @@ pub enum AppError {
     InsufficientPoints { balance: i64, required: i64 },
     /// Too many attempts; try again after the given number of seconds.
     RateLimited { retry_after_seconds: i64 },
+    /// The database cannot be reached right now (down, restarting, connections cut, pool exhausted): nothing was
+    /// done, and the same request may succeed if retried after `retryAfterSeconds`.
+    ServiceUnavailable,
     /// Anything unexpected. Logged with its cause; the client sees only `INTERNAL` and an incident id.
     Internal(String),
 }
@@ -85,6 +94,7 @@ impl AppError {
             AppError::ProcessingRestricted => ErrorCode::ProcessingRestricted,
             AppError::InsufficientPoints { .. } => ErrorCode::InsufficientPoints,
             AppError::RateLimited { .. } => ErrorCode::RateLimited,
+            AppError::ServiceUnavailable => ErrorCode::ServiceUnavailable,
             AppError::Internal(_) => ErrorCode::Internal,
         }
     }
@@ -109,6 +119,7 @@ impl AppError {
             AppError::RateLimited { retry_after_seconds } => {
                 format!("too many attempts; try again in {retry_after_seconds} seconds")
             }
+            AppError::ServiceUnavailable => "the service is temporarily unavailable; try again shortly".into(),
             AppError::Internal(_) => "internal error".into(),
         }
     }
@@ -138,6 +149,10 @@ impl From<AppError> for async_graphql::Error {
                     ext.set("retryAfterSeconds", retry_after_seconds);
                 })
             }
+            AppError::ServiceUnavailable => async_graphql::Error::new(message).extend_with(|_, ext| {
+                ext.set("code", code);
+                ext.set("retryAfterSeconds", SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS);
+            }),
             AppError::ConsentRequired(purpose) => async_graphql::Error::new(message).extend_with(|_, ext| {
                 ext.set("code", code);
                 ext.set("purpose", purpose);
@@ -158,9 +173,40 @@ impl From<DbErr> for AppError {
             }
             _ => match &err {
                 DbErr::RecordNotFound(_) => AppError::NotFound("record"),
+                _ if is_connection_failure(&err) => {
+                    // Connection-level messages ("connection refused", "pool timed out") hold no SQL or data.
+                    tracing::warn!(error = %err, "database unavailable");
+                    AppError::ServiceUnavailable
+                }
                 _ => AppError::internal(err),
             },
         }
+    }
+}
+
+/// Whether the database could not be reached or the connection died under the statement, as opposed to the
+/// statement itself failing: the first is worth a retry, the second is a bug.
+fn is_connection_failure(err: &DbErr) -> bool {
+    match err {
+        DbErr::ConnectionAcquire(ConnAcquireErr::Timeout | ConnAcquireErr::ConnectionClosed) => true,
+        DbErr::Conn(RuntimeErr::SqlxError(sqlx))
+        | DbErr::Exec(RuntimeErr::SqlxError(sqlx))
+        | DbErr::Query(RuntimeErr::SqlxError(sqlx)) => is_sqlx_connection_failure(sqlx),
+        // SeaORM's own "Disconnected": the pool was closed.
+        DbErr::Conn(RuntimeErr::Internal(_)) => true,
+        _ => false,
+    }
+}
+
+fn is_sqlx_connection_failure(err: &SqlxError) -> bool {
+    match err {
+        SqlxError::Io(_) | SqlxError::PoolTimedOut | SqlxError::PoolClosed | SqlxError::WorkerCrashed => true,
+        // PostgreSQL's SQLSTATE class 08 (connection exception) and 57P01–57P03: the server is shutting down, was
+        // told to end this session (`pg_terminate_backend`) or is still starting; 53300: too many connections.
+        SqlxError::Database(db) => db.code().is_some_and(|code| {
+            code.starts_with("08") || matches!(code.as_ref(), "57P01" | "57P02" | "57P03" | "53300")
+        }),
+        _ => false,
     }
 }
 
@@ -197,7 +243,39 @@ mod tests {
         assert_eq!(code_of(AppError::ProcessingRestricted), "PROCESSING_RESTRICTED");
         assert_eq!(code_of(AppError::InsufficientPoints { balance: 1, required: 2 }), "INSUFFICIENT_POINTS");
         assert_eq!(code_of(AppError::RateLimited { retry_after_seconds: 9 }), "RATE_LIMITED");
+        assert_eq!(code_of(AppError::ServiceUnavailable), "SERVICE_UNAVAILABLE");
         assert_eq!(code_of(AppError::internal("boom")), "INTERNAL");
+    }
+
+    #[test]
+    fn connection_level_database_errors_become_service_unavailable_with_a_retry_hint() {
+        let refused = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "connection refused");
+        let reset = std::io::Error::new(std::io::ErrorKind::ConnectionReset, "connection reset by peer");
+        for err in [
+            DbErr::ConnectionAcquire(ConnAcquireErr::Timeout),
+            DbErr::ConnectionAcquire(ConnAcquireErr::ConnectionClosed),
+            DbErr::Conn(RuntimeErr::SqlxError(SqlxError::Io(refused).into())),
+            DbErr::Query(RuntimeErr::SqlxError(SqlxError::Io(reset).into())),
+            DbErr::Exec(RuntimeErr::SqlxError(SqlxError::PoolClosed.into())),
+            DbErr::Conn(RuntimeErr::Internal("Disconnected".into())),
+        ] {
+            let app: AppError = err.clone().into();
+            assert_eq!(app.code(), ErrorCode::ServiceUnavailable, "{err:?}");
+            let gql: async_graphql::Error = app.into();
+            let ext = gql.extensions.expect("extensions are always set");
+            assert_eq!(
+                ext.get("retryAfterSeconds"),
+                Some(&async_graphql::Value::from(SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS))
+            );
+        }
+    }
+
+    #[test]
+    fn statement_errors_stay_internal() {
+        let err = DbErr::Query(RuntimeErr::SqlxError(SqlxError::RowNotFound.into()));
+        assert_eq!(AppError::from(err).code(), ErrorCode::Internal);
+        let err = DbErr::Query(RuntimeErr::SqlxError(SqlxError::Protocol("unexpected message".into()).into()));
+        assert_eq!(AppError::from(err).code(), ErrorCode::Internal);
     }
 
     #[test]

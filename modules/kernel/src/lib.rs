@@ -25,7 +25,7 @@ pub use actor::{Actor, Role};
 pub use app::AppContext;
 pub use clock::{Clock, ManualClock, SharedClock, SystemClock};
 pub use date::Date;
-pub use error::{AppError, AppResult, ErrorCode};
+pub use error::{AppError, AppResult, ErrorCode, SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS};
 pub use export::ExportWriter;
 pub use guard::{RequireAuth, RequireRole, actor_from};
 pub use hooks::{AccountDirectory, DataRecipient, DomainEvent, Hooks, ModuleHooks};

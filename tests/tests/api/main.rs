@@ -1,6 +1,7 @@
 //! The black-box suite: one test binary, a file per module.
 
 mod consent;
+mod faults;
 mod gateway;
 mod http_hygiene;
 mod http_transport;

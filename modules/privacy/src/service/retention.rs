@@ -34,17 +34,38 @@ pub async fn run_purge(app: &AppContext, when_busy: WhenBusy) -> Result<Option<P
 
 /// Runs the purge every `interval`, the first time a minute after start. Errors are logged and retried next time.
 pub fn spawn_scheduler(app: AppContext, interval: Duration) -> tokio::task::JoinHandle<()> {
+    spawn_scheduler_until(app, interval, std::future::pending())
+}
+
+/// As [`spawn_scheduler`], until `stop` completes (the server is shutting down). A purge that has begun runs to its
+/// end, so shutdown never cuts one short by choice; the task then ends on its own.
+pub fn spawn_scheduler_until(
+    app: AppContext,
+    interval: Duration,
+    stop: impl Future<Output = ()> + Send + 'static,
+) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
-        tokio::time::sleep(Duration::from_secs(60).min(interval)).await;
+        tokio::pin!(stop);
+        tokio::select! {
+            () = tokio::time::sleep(Duration::from_secs(60).min(interval)) => {}
+            () = &mut stop => {
+                tracing::info!("retention scheduler stopped");
+                return;
+            }
+        }
         let mut ticks = tokio::time::interval(interval);
         loop {
-            ticks.tick().await;
+            tokio::select! {
+                _ = ticks.tick() => {}
+                () = &mut stop => break,
+            }
             match run_purge(&app, WhenBusy::Skip).await {
                 Ok(Some(_)) => {}
                 Ok(None) => tracing::info!("retention purge skipped: another instance is running it"),
                 Err(error) => tracing::error!(code = error.code().as_str(), "retention purge failed; retrying later"),
             }
         }
+        tracing::info!("retention scheduler stopped");
     })
 }
 
