@@ -7,10 +7,13 @@ use cogo_tests::{TestApp, spawn_app};
 use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, QueryResult, Statement, Value};
 use uuid::Uuid;
 
-/// Rolls back the `steps` latest migrations (the server is idle: nothing else touches the database meanwhile).
-async fn roll_back(app: &TestApp, steps: u32) -> &DatabaseConnection {
+/// Rolls back the migration named `name` and every later one, so the schema is as just before it (the server is
+/// idle: nothing else touches the database meanwhile). By name, so a migration added later changes nothing here.
+async fn roll_back_to_before<'a>(app: &'a TestApp, name: &str) -> &'a DatabaseConnection {
+    let names: Vec<String> = Migrator::migrations().iter().map(|m| m.name().to_string()).collect();
+    let position = names.iter().position(|n| n == name).unwrap_or_else(|| panic!("no migration {name}"));
     let db = &app.context.db;
-    Migrator::down(db, Some(steps)).await.expect("the migrations roll back");
+    Migrator::down(db, Some(u32::try_from(names.len() - position).unwrap())).await.expect("the migrations roll back");
     db
 }
 
@@ -60,10 +63,10 @@ fn id_of(user: &cogo_tests::TestUser) -> Uuid {
 
 #[tokio::test]
 async fn step_sample_sources_become_device_classes_and_the_source_column_is_dropped() {
-    // Arrange: the schema before the device class (13, 12 and 11 rolled back), three samples with a source.
+    // Arrange: the schema before the device class (11 and later rolled back), three samples with a source.
     let app = spawn_app().await;
     let anna = app.sign_up("Anna").await;
-    let db = roll_back(&app, 3).await;
+    let db = roll_back_to_before(&app, "m20261125_000011_step_device_class").await;
     for (n, source) in ["Anna's Apple Watch", "iPhone 15", "Garmin"].into_iter().enumerate() {
         execute(
             db,
@@ -158,10 +161,10 @@ async fn state_of(db: &DatabaseConnection, user: Uuid, purpose: &str) -> Option<
 
 #[tokio::test]
 async fn a_current_in_app_marketing_grant_carries_over_to_partner_offers_and_an_objection_does_not() {
-    // Arrange: the schema before the split (13 down to 10 rolled back). The granter first objected, then granted in
+    // Arrange: the schema before the split (10 and later rolled back). The granter first objected, then granted in
     // the app; the objector first granted in the app, then objected.
     let app = spawn_app().await;
-    let db = roll_back(&app, 4).await;
+    let db = roll_back_to_before(&app, "m20261125_000010_consent_purpose_split").await;
     let (granter, objector) = (Uuid::new_v4(), Uuid::new_v4());
     write_marketing_record(db, granter, false, "app", at(1, 9)).await;
     write_marketing_record(db, granter, true, "app", at(3, 9)).await;
@@ -253,11 +256,12 @@ async fn disclosures_of(db: &DatabaseConnection, redemption: Uuid) -> Vec<(Uuid,
 
 #[tokio::test]
 async fn an_existing_one_time_redemption_of_an_open_account_gets_the_customer_and_one_disclosure() {
-    // Arrange: the schema before the disclosure log (13 and 12 rolled back); Anna's account is open, Bertil's closed.
+    // Arrange: the schema before the disclosure log (12 and later rolled back); Anna's account is open, Bertil's
+    // closed.
     let app = spawn_app().await;
     let anna = app.sign_up("Anna Andersson").await;
     let bertil = app.sign_up("Bertil Berg").await;
-    let db = roll_back(&app, 2).await;
+    let db = roll_back_to_before(&app, "m20261125_000012_offers_disclosures").await;
     execute(db, "UPDATE users SET closed_at = ? WHERE id = ?", vec![at(6, 0).into(), id_of(&bertil).into()]).await;
     let partner = Uuid::now_v7();
     execute(
