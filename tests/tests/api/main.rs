@@ -8,5 +8,6 @@ mod points;
 mod privacy;
 mod referrals;
 mod retention_people;
+mod sessions;
 mod steps;
 mod users;
