@@ -32,7 +32,8 @@ pub fn main() -> ExitCode {
     match runtime.block_on(run(std::env::args().skip(1).collect())) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
-            eprintln!("cogo-api: {message}");
+            // Whatever failed, the database password does not leave with the message.
+            eprintln!("cogo-api: {}", crate::settings::scrub_database_url_from(&message));
             ExitCode::FAILURE
         }
     }
@@ -43,6 +44,7 @@ pub async fn run(args: Vec<String>) -> Result<(), String> {
     match args.as_slice() {
         [] | ["serve"] => {
             let settings = Settings::from_env()?;
+            // `Settings`' Debug masks the database password and shows no secret.
             tracing::info!(?settings, "starting");
             Application::build(settings).await?.run_until_stopped().await
         }

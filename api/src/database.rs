@@ -7,19 +7,22 @@ use std::time::Duration;
 use cogo_migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend};
 
-use crate::settings::{Settings, redact_url};
+use crate::settings::{Settings, UrlRedactor};
 
 /// Opens the database (creating a SQLite file if needed) and migrates it to the latest schema.
 pub async fn connect_and_migrate(settings: &Settings) -> Result<DatabaseConnection, String> {
     let db = connect(settings).await?;
-    Migrator::up(&db, None).await.map_err(|e| format!("migration failed: {e}"))?;
+    let redactor = UrlRedactor::new(&settings.database_url);
+    Migrator::up(&db, None).await.map_err(|e| redactor.scrub(&format!("migration failed: {e}")))?;
     Ok(db)
 }
 
 /// How long a request waits for SQLite's single connection (sqlx's default acquire timeout).
 const SQLITE_WRITER_QUEUE_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// Every error names the database only with its password masked: a driver's message may quote the URL.
 pub async fn connect(settings: &Settings) -> Result<DatabaseConnection, String> {
+    let redactor = UrlRedactor::new(&settings.database_url);
     let sqlite = settings.database_url.starts_with("sqlite:");
     let mut options = ConnectOptions::new(settings.database_url.clone());
     // Every acquire pings the connection first (sqlx's default, kept on purpose): a connection the server closed
@@ -35,10 +38,12 @@ pub async fn connect(settings: &Settings) -> Result<DatabaseConnection, String> 
     }
     let db = Database::connect(options)
         .await
-        .map_err(|e| format!("cannot connect to {}: {e}", redact_url(&settings.database_url)))?;
+        .map_err(|e| redactor.scrub(&format!("cannot connect to {}: {e}", redactor.redacted_url())))?;
     if db.get_database_backend() == DbBackend::Sqlite {
         for pragma in ["PRAGMA journal_mode = WAL", "PRAGMA foreign_keys = ON", "PRAGMA synchronous = NORMAL"] {
-            db.execute_unprepared(pragma).await.map_err(|e| format!("cannot configure SQLite: {e}"))?;
+            db.execute_unprepared(pragma)
+                .await
+                .map_err(|e| redactor.scrub(&format!("cannot configure SQLite: {e}")))?;
         }
     }
     Ok(db)

@@ -28,11 +28,11 @@ pub struct Modules {
 impl Modules {
     pub fn new(settings: &Settings) -> Self {
         Self {
-            users: UsersModule::new(UsersConfig::new(settings.token_secret.clone())),
+            users: UsersModule::new(users_config(settings)),
             consent: ConsentModule,
             points: PointsModule,
             steps: StepsModule,
-            offers: OffersModule::new(OffersConfig::from_secret(&settings.token_secret)),
+            offers: OffersModule::new(OffersConfig::from_secret(settings.secrets.pseudonym_key.as_bytes())),
             referrals: ReferralsModule::new(settings.referral_rewards),
             privacy: PrivacyModule,
         }
@@ -67,6 +67,16 @@ impl Modules {
         let builder = self.offers.register(builder, app);
         let builder = self.referrals.register(builder, app);
         self.privacy.register(builder, app)
+    }
+}
+
+/// The users module's keys (sub-keys, never the root secret) and session limits.
+fn users_config(settings: &Settings) -> UsersConfig {
+    let secrets = &settings.secrets;
+    UsersConfig {
+        session_max_lifetime: chrono::Duration::days(i64::from(settings.sessions.max_days)),
+        refresh_grace: chrono::Duration::seconds(i64::from(settings.sessions.refresh_grace_seconds)),
+        ..UsersConfig::new(secrets.token_key.to_vec(), secrets.throttle_key.to_vec())
     }
 }
 

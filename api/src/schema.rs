@@ -11,8 +11,8 @@ use cogo_steps::{StepsMutation, StepsOfMe};
 use cogo_users::{UserProfile, UsersMutation, UsersQuery};
 use uuid::Uuid;
 
-use crate::http::{graphql_response::ExecutionMarker, introspection_off::IntrospectionOff};
 use crate::http::panics::CatchPanics;
+use crate::http::{graphql_response::ExecutionMarker, introspection_off::IntrospectionOff};
 use crate::limits::Limits;
 use crate::metrics::{GraphQLMetrics, Metrics};
 use crate::modules::Modules;

@@ -6,19 +6,23 @@ mod http;
 pub mod limits;
 mod persisted_queries;
 mod rate_limits;
+mod redaction;
+mod secrets;
+mod sessions;
 
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
 
 use cogo_kernel::RetentionPolicy;
 use cogo_referrals::ReferralRewards;
-use rand::RngCore;
 
 pub use exposure::Exposure;
 pub use faults::FaultSettings;
 pub use http::{HttpSettings, MetricsExposure, TlsFiles};
 pub use limits::LimitSettings;
 pub use rate_limits::RateLimitSettings;
+pub use redaction::{UrlRedactor, redact_url, scrub_database_url_from};
+pub use secrets::{Secrets, SubKey, purpose};
+pub use sessions::SessionSettings;
 
 use crate::persisted_queries::PersistedQueryMode;
 
@@ -29,8 +33,11 @@ pub struct Settings {
     pub database_url: String,
     /// `COGO_BIND`: address to listen on (default `127.0.0.1:8080`; port 0 picks a free port).
     pub bind: SocketAddr,
-    /// `COGO_TOKEN_SECRET`: the key that signs access tokens.
-    pub token_secret: Vec<u8>,
+    /// `COGO_SECRET` (or `COGO_TOKEN_SECRET`) and `COGO_PSEUDONYM_SECRET`: the sub-keys derived from them.
+    pub secrets: Secrets,
+    /// `COGO_SESSION_MAX_DAYS`, `COGO_REFRESH_GRACE_SECONDS`: a session's absolute lifetime, a racing refresh's
+    /// grace.
+    pub sessions: SessionSettings,
     /// `COGO_DB_MAX_CONNECTIONS`: pool size for PostgreSQL (SQLite always uses one writer connection).
     pub db_max_connections: u32,
     /// `COGO_REFERRAL_RECRUITER_POINTS`, `COGO_REFERRAL_RECRUIT_POINTS`, `COGO_REFERRAL_QUALIFYING_WALKING_POINTS`,
@@ -62,7 +69,8 @@ impl std::fmt::Debug for Settings {
         f.debug_struct("Settings")
             .field("database", &redact_url(&self.database_url))
             .field("bind", &self.bind)
-            .field("token_secret", &"[redacted]")
+            .field("secrets", &self.secrets)
+            .field("sessions", &self.sessions)
             .field("db_max_connections", &self.db_max_connections)
             .field("referral_rewards", &self.referral_rewards)
             .field("retention", &self.retention)
@@ -79,12 +87,11 @@ impl std::fmt::Debug for Settings {
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://cogo.db?mode=rwc";
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
-const DEV_SECRET_FILE: &str = ".cogo/token-secret";
-const MIN_SECRET_BYTES: usize = 32;
 
 impl Settings {
-    /// Reads the environment. `COGO_ENV=production` makes `COGO_TOKEN_SECRET` mandatory; in development a secret
-    /// is generated once and kept in `.cogo/token-secret`, so sessions survive a restart.
+    /// Reads the environment. `COGO_ENV=production` makes the root secret (`COGO_SECRET` or `COGO_TOKEN_SECRET`)
+    /// mandatory; in development one is generated once and kept in `.cogo/token-secret`, so sessions survive a
+    /// restart.
     pub fn from_env() -> Result<Self, String> {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
         let database_url = var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string());
@@ -93,12 +100,8 @@ impl Settings {
             .parse()
             .map_err(|_| "COGO_BIND must be an address like 127.0.0.1:8080".to_string())?;
         let production = var("COGO_ENV").is_some_and(|env| env.eq_ignore_ascii_case("production"));
-        let token_secret = match var("COGO_TOKEN_SECRET") {
-            Some(secret) if secret.len() >= MIN_SECRET_BYTES => secret.into_bytes(),
-            Some(_) => return Err(format!("COGO_TOKEN_SECRET must be at least {MIN_SECRET_BYTES} bytes")),
-            None if production => return Err("COGO_TOKEN_SECRET is required when COGO_ENV=production".into()),
-            None => development_secret(Path::new(DEV_SECRET_FILE))?,
-        };
+        let secrets = Secrets::from_env(&var, production)?;
+        let sessions = SessionSettings::from_env(&var)?;
         let db_max_connections = match var("COGO_DB_MAX_CONNECTIONS") {
             Some(n) => n.parse().map_err(|_| "COGO_DB_MAX_CONNECTIONS must be a number".to_string())?,
             None => 16,
@@ -115,7 +118,8 @@ impl Settings {
         Ok(Self {
             database_url,
             bind,
-            token_secret,
+            secrets,
+            sessions,
             db_max_connections,
             referral_rewards,
             retention,
@@ -131,12 +135,11 @@ impl Settings {
 
     /// Settings for tests and tools: a given database, a random port, a random secret.
     pub fn for_database(database_url: impl Into<String>) -> Self {
-        let mut secret = vec![0u8; MIN_SECRET_BYTES];
-        rand::rng().fill_bytes(&mut secret);
         Self {
             database_url: database_url.into(),
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
-            token_secret: secret,
+            secrets: Secrets::random(),
+            sessions: SessionSettings::default(),
             db_max_connections: 16,
             referral_rewards: ReferralRewards::default(),
             retention: RetentionPolicy::default(),
@@ -192,37 +195,6 @@ fn referral_rewards_from(var: &dyn Fn(&str) -> Option<String>) -> Result<Referra
     .validate()
 }
 
-/// Reads the development secret, creating it (readable by the owner only) on first start.
-fn development_secret(path: &Path) -> Result<Vec<u8>, String> {
-    if let Ok(existing) = std::fs::read_to_string(path) {
-        let existing = existing.trim();
-        if existing.len() >= MIN_SECRET_BYTES {
-            return Ok(existing.as_bytes().to_vec());
-        }
-    }
-    let mut bytes = [0u8; 32];
-    rand::rng().fill_bytes(&mut bytes);
-    let secret = hex::encode(bytes);
-    let dir = path.parent().map(PathBuf::from).unwrap_or_default();
-    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    std::fs::write(path, &secret).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600));
-    }
-    tracing::info!(path = %path.display(), "generated a development token secret");
-    Ok(secret.into_bytes())
-}
-
-/// A database URL without its password, for logs.
-pub fn redact_url(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(scheme_end), Some(at)) if at > scheme_end => format!("{}://***@{}", &url[..scheme_end], &url[at + 1..]),
-        _ => url.to_string(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -246,6 +218,15 @@ mod tests {
         assert_eq!(shorter.step_sample_days, 30);
         assert!(retention_from(&env(vec![("COGO_RETENTION_CLOSED_ACCOUNT_DAYS", "0")])).is_err());
         assert!(retention_from(&env(vec![("COGO_RETENTION_BOOKKEEPING_YEARS", "seven")])).is_err());
+    }
+
+    #[test]
+    fn the_settings_as_logged_show_no_password_and_no_key() {
+        let settings = Settings::for_database("postgres://cogo:db-pass-1@db/cogo?sslmode=require&password=db-pass-2");
+        let logged = format!("{settings:?}");
+        assert!(logged.contains("postgres://cogo:***@db/cogo?sslmode=require&password=***"), "{logged}");
+        assert!(!logged.contains("db-pass"), "{logged}");
+        assert!(!logged.contains(&hex::encode(settings.secrets.token_key.as_bytes())), "{logged}");
     }
 
     #[test]

@@ -3,20 +3,15 @@
 use std::{sync::Arc, time::Duration};
 
 use cogo_kernel::{AppContext, SharedClock, SystemClock};
-use poem::{
-    EndpointExt, Route, get,
-    http::Method,
-    listener::BoxAcceptor,
-    middleware::Cors,
-};
+use poem::{EndpointExt, Route, get, http::Method, listener::BoxAcceptor, middleware::Cors};
 use sea_orm::DatabaseConnection;
 
 use crate::{
     database,
     database::StatementCounter,
     http::{
-        data_export, graphql, health, panics::catch_http_panics, request_id::RequestId, security_headers::SecurityHeaders,
-        timeout::RequestTimeout, tls,
+        data_export, graphql, health, panics::catch_http_panics, request_id::RequestId,
+        security_headers::SecurityHeaders, timeout::RequestTimeout, tls,
     },
     metrics::{HttpMetrics, Metrics, metrics_endpoint},
     modules::Modules,
@@ -137,10 +132,7 @@ impl Application {
             tokio::spawn(poem::Server::new_with_acceptor(acceptor).run(routes))
         });
         let mut routes = Route::new()
-            .at(
-                "/graphql",
-                get(graphql::graphiql_or_query).post(graphql::post).with(timeout),
-            )
+            .at("/graphql", get(graphql::graphiql_or_query).post(graphql::post).with(timeout))
             // Not under the request timeout: the file is sent after the handler returns, with its own stall limit.
             .at("/privacy/export", get(data_export::export))
             .at("/healthz", get(health::healthz))

@@ -17,6 +17,7 @@ mod m20261125_000011_step_device_class;
 mod m20261125_000012_offers_disclosures;
 mod m20261125_000013_referral_reward_references;
 mod m20261125_000014_unlock_idempotency;
+mod m20261125_000015_session_lifetime;
 
 pub struct Migrator;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000012_offers_disclosures::Migration),
             Box::new(m20261125_000013_referral_reward_references::Migration),
             Box::new(m20261125_000014_unlock_idempotency::Migration),
+            Box::new(m20261125_000015_session_lifetime::Migration),
         ]
     }
 }

@@ -35,8 +35,13 @@ pub async fn spawn_app() -> TestApp {
 
 /// As [`spawn_app`], with the settings adjusted first (e.g. a small referral reward cap).
 pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
+    spawn_app_on(fresh_database_url().await, configure).await
+}
+
+/// As [`spawn_app_with`], over an existing database: a second instance beside another (e.g. one whose secrets were
+/// rotated).
+pub async fn spawn_app_on(database_url: String, configure: impl FnOnce(&mut Settings)) -> TestApp {
     cogo_api::telemetry::init_for_tests();
-    let database_url = fresh_database_url().await;
     let clock = ManualClock::new();
     let mut settings = Settings::for_database(database_url.clone());
     configure(&mut settings);

@@ -21,25 +21,8 @@ pub struct ServerProcess {
 /// Starts `cogo-api serve` on a random port over `database_url` (see [`crate::fresh_database_url`]), with extra
 /// environment variables, and waits until it listens. Logs are at `info` unless `RUST_LOG` is among `env`.
 pub async fn spawn_server_process(database_url: &str, env: &[(&str, &str)]) -> ServerProcess {
-    let mut command = Command::new(server_binary());
-    command
-        .arg("serve")
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("DATABASE_URL", database_url)
-        .env("COGO_BIND", "127.0.0.1:0")
-        .env("COGO_TOKEN_SECRET", SHARED_SECRET)
-        .env("COGO_RETENTION_PURGE_INTERVAL_HOURS", "0")
-        // As in-process tests: limits are off unless a test switches them on.
-        .env("COGO_RATE_LIMITS", "off")
-        .env("RUST_LOG", "info")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true);
-    for (name, value) in env {
-        command.env(name, value);
-    }
+    let mut command = command(database_url, env);
+    command.arg("serve").stdout(Stdio::piped()).stderr(Stdio::piped()).kill_on_drop(true);
     let mut child = command.spawn().expect("the server binary starts");
     let output = Arc::new(Mutex::new(String::new()));
     let (port_tx, mut port_rx) = tokio::sync::mpsc::unbounded_channel();
@@ -51,6 +34,40 @@ pub async fn spawn_server_process(database_url: &str, env: &[(&str, &str)]) -> S
         .flatten()
         .unwrap_or_else(|| panic!("the server did not start listening; its output:\n{}", output.lock().unwrap()));
     ServerProcess { address: format!("http://127.0.0.1:{port}"), port, child, output }
+}
+
+/// Runs `cogo-api <args>` over `database_url` with extra environment variables until it exits (at most a minute)
+/// and returns its exit code and everything it wrote (standard output, then standard error).
+pub async fn run_to_exit(database_url: &str, env: &[(&str, &str)], args: &[&str]) -> (Option<i32>, String) {
+    let mut command = command(database_url, env);
+    command.args(args).kill_on_drop(true);
+    let output = tokio::time::timeout(Duration::from_secs(60), command.output())
+        .await
+        .expect("the command ends within a minute")
+        .expect("the server binary runs");
+    let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    (output.status.code(), text)
+}
+
+/// The binary with a clean environment: the database, a random port, the shared secret, no purge, `info` logs;
+/// then `env` on top.
+fn command(database_url: &str, env: &[(&str, &str)]) -> Command {
+    let mut command = Command::new(server_binary());
+    command
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("DATABASE_URL", database_url)
+        .env("COGO_BIND", "127.0.0.1:0")
+        .env("COGO_TOKEN_SECRET", SHARED_SECRET)
+        .env("COGO_RETENTION_PURGE_INTERVAL_HOURS", "0")
+        // As in-process tests: limits are off unless a test switches them on.
+        .env("COGO_RATE_LIMITS", "off")
+        .env("RUST_LOG", "info")
+        .stdin(Stdio::null());
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    command
 }
 
 /// The `cogo-api-under-test` binary cargo built beside the test executable (`target/<profile>/deps/api-…` →

@@ -14,9 +14,9 @@ use poem::{
     web::{Data, Html},
 };
 
+use crate::http::graphql_request;
 use crate::http::graphql_response::{self, ExecutionStarted, Refusal};
 use crate::http::media_type::{self, ResponseMediaType};
-use crate::http::graphql_request;
 use crate::schema::CogoSchema;
 use crate::settings::Exposure;
 

@@ -9,11 +9,16 @@ pub struct Model {
     #[sea_orm(indexed)]
     pub user_id: Uuid,
     pub created_at: DateTimeUtc,
-    /// The session ends here unless refreshed before; every refresh moves it forward.
+    /// The session ends here unless refreshed before; every refresh moves it forward, never past the absolute
+    /// lifetime counted from `created_at`.
     pub expires_at: DateTimeUtc,
     pub revoked_at: Option<DateTimeUtc>,
     /// `logout`, `password_changed`, `refresh_token_reuse`, `account_closed`.
     pub revoked_reason: Option<String>,
+    /// Hash of the refresh token the last refresh used up, and when: for a few seconds that token may be
+    /// presented again by a racing request of the same app (the refresh grace) without revoking the session.
+    pub previous_refresh_token_hash: Option<String>,
+    pub rotated_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -8,8 +8,8 @@ pub struct OffersConfig {
 }
 
 impl OffersConfig {
-    /// Derives the pseudonym keys from a server secret (the token secret), so no extra setting is needed; the
-    /// derivations are domain-separated, so no key equals the token-signing key or another pseudonym key.
+    /// Derives the pseudonym keys from the gateway's pseudonym sub-key (from `COGO_PSEUDONYM_SECRET`, or from the
+    /// root secret under its own label), one per kind of offer, each under its own domain.
     pub fn from_secret(secret: &[u8]) -> Self {
         Self { pseudonyms: CustomerPseudonyms::derive(secret) }
     }

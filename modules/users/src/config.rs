@@ -2,28 +2,55 @@
 
 use chrono::Duration;
 
+use crate::domain::{RefreshGrace, SessionLifetime};
+
 #[derive(Clone)]
 pub struct UsersConfig {
-    /// HMAC key that signs access tokens. Never logged.
-    pub token_secret: Vec<u8>,
+    /// HMAC key that signs access tokens (a sub-key of the server's root secret). Never logged.
+    pub token_key: Vec<u8>,
+    /// HMAC key of the log-in throttle's e-mail hashes (another sub-key). Never logged.
+    pub throttle_key: Vec<u8>,
     /// Lifetime of an access token (about 15 minutes).
     pub access_token_ttl: Duration,
-    /// A session ends when it has not been refreshed for this long.
+    /// A session ends when it has not been refreshed for this long (30 days).
     pub session_ttl: Duration,
+    /// A session ends this long after log-in however often it is refreshed (90 days by default).
+    pub session_max_lifetime: Duration,
+    /// How long after a rotation the previous refresh token is still accepted (10 seconds by default; zero: never).
+    pub refresh_grace: Duration,
 }
 
 impl UsersConfig {
-    pub fn new(token_secret: Vec<u8>) -> Self {
-        Self { token_secret, access_token_ttl: Duration::minutes(15), session_ttl: Duration::days(30) }
+    pub fn new(token_key: Vec<u8>, throttle_key: Vec<u8>) -> Self {
+        Self {
+            token_key,
+            throttle_key,
+            access_token_ttl: Duration::minutes(15),
+            session_ttl: Duration::days(30),
+            session_max_lifetime: Duration::days(90),
+            refresh_grace: Duration::seconds(10),
+        }
+    }
+
+    /// The idle and absolute lifetimes as one rule.
+    pub fn lifetime(&self) -> SessionLifetime {
+        SessionLifetime { idle: self.session_ttl, max: self.session_max_lifetime }
+    }
+
+    pub fn grace(&self) -> RefreshGrace {
+        RefreshGrace(self.refresh_grace)
     }
 }
 
 impl std::fmt::Debug for UsersConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("UsersConfig")
-            .field("token_secret", &"[redacted]")
+            .field("token_key", &"[redacted]")
+            .field("throttle_key", &"[redacted]")
             .field("access_token_ttl", &self.access_token_ttl)
             .field("session_ttl", &self.session_ttl)
+            .field("session_max_lifetime", &self.session_max_lifetime)
+            .field("refresh_grace", &self.refresh_grace)
             .finish()
     }
 }

@@ -70,7 +70,7 @@ impl AccountDirectory for UsersDirectory {
             Err(AppError::NotFound(_)) => return Err(wrong()),
             Err(other) => return Err(other),
         };
-        let key = throttle::throttle_key(&self.config.token_secret, &account.email);
+        let key = throttle::throttle_key(&self.config.throttle_key, &account.email);
         throttle::begin_attempt(db, &key, now).await?;
         let stored = PasswordHash(account.password_hash);
         if !PasswordHash::verify(Some(&stored), password).await? {

@@ -61,6 +61,8 @@ impl ModuleHooks for UsersHooks {
                     "expiresAt": s.expires_at,
                     "revokedAt": s.revoked_at,
                     "revokedReason": s.revoked_reason,
+                    // When the device last refreshed: a time held about the person, so it is theirs to see.
+                    "lastRefreshedAt": s.rotated_at,
                 })
             },
         )
@@ -80,7 +82,7 @@ impl ModuleHooks for UsersHooks {
         let Some(account) = user::Entity::find_by_id(user_id).one(txn).await? else {
             return Ok(());
         };
-        let key = throttle::throttle_key(&self.config.token_secret, &account.email);
+        let key = throttle::throttle_key(&self.config.throttle_key, &account.email);
         throttle::reset(txn, &key).await?;
         user::Entity::delete_by_id(user_id).exec(txn).await?;
         closed_account::Entity::insert(closed_account::ActiveModel { id: Set(user_id), closed_at: Set(at) })

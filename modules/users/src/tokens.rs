@@ -39,7 +39,7 @@ pub fn issue_access_token(
         iat: now.timestamp(),
         exp: (now + config.access_token_ttl).timestamp(),
     };
-    encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(&config.token_secret))
+    encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(&config.token_key))
         .map_err(AppError::internal)
 }
 
@@ -50,7 +50,7 @@ pub fn verify_access_token(config: &UsersConfig, token: &str, now: DateTime<Utc>
     validation.set_issuer(&[ISSUER]);
     validation.validate_exp = false;
     validation.set_required_spec_claims(&["exp", "iss", "sub"]);
-    let data = decode::<AccessClaims>(token, &DecodingKey::from_secret(&config.token_secret), &validation)
+    let data = decode::<AccessClaims>(token, &DecodingKey::from_secret(&config.token_key), &validation)
         .map_err(|_| "invalid access token")?;
     if data.claims.exp <= now.timestamp() {
         return Err("access token expired; refresh the session");
@@ -75,7 +75,7 @@ mod tests {
     use super::*;
 
     fn config() -> UsersConfig {
-        UsersConfig::new(b"test-secret-test-secret-test-secret".to_vec())
+        UsersConfig::new(b"test-secret-test-secret-test-secret".to_vec(), b"throttle".to_vec())
     }
 
     #[test]
@@ -91,7 +91,7 @@ mod tests {
     #[test]
     fn a_token_signed_with_another_key_is_refused() {
         let now = Utc::now();
-        let other = UsersConfig::new(b"another-secret-another-secret-xx".to_vec());
+        let other = UsersConfig::new(b"another-secret-another-secret-xx".to_vec(), b"throttle".to_vec());
         let token = issue_access_token(&other, Uuid::new_v4(), Uuid::new_v4(), &[], now).unwrap();
         assert!(verify_access_token(&config(), &token, now).is_err());
     }

@@ -15,5 +15,6 @@ mod privacy;
 mod rate_limits;
 mod referrals;
 mod retention_people;
+mod sessions;
 mod steps;
 mod users;

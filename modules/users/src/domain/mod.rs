@@ -3,7 +3,9 @@
 pub mod email;
 pub mod password;
 pub mod person_name;
+pub mod session;
 
 pub use email::Email;
 pub use password::{NewPassword, PasswordHash};
 pub use person_name::PersonName;
+pub use session::{RefreshGrace, SessionLifetime};

@@ -156,7 +156,7 @@ pub async fn change_password(
     new: &str,
 ) -> Result<(), AppError> {
     let account = find_active_user(&app.db, actor.user_id).await?;
-    let key = throttle::throttle_key(&config.token_secret, &account.email);
+    let key = throttle::throttle_key(&config.throttle_key, &account.email);
     throttle::begin_attempt(&app.db, &key, app.now()).await?;
     let stored = PasswordHash(account.password_hash.clone());
     if !PasswordHash::verify(Some(&stored), current).await? {

@@ -1,4 +1,4 @@
-//! Sessions: log-in, refresh with rotation and reuse detection, log-out, and authentication of requests.
+//! Sessions: log-in, log-out and authentication of requests (refresh: [`super::refresh`]).
 
 use chrono::{DateTime, Utc};
 use cogo_entities::users::{refresh_token, session, user};
@@ -39,7 +39,7 @@ pub async fn log_in(
     password: &str,
 ) -> Result<IssuedSession, AppError> {
     let email = normalise_login_email(email);
-    let key = throttle::throttle_key(&config.token_secret, &email);
+    let key = throttle::throttle_key(&config.throttle_key, &email);
     let now = app.now();
     throttle::begin_attempt(&app.db, &key, now).await?;
 
@@ -75,9 +75,11 @@ pub async fn start_session(
         id: Set(session_id),
         user_id: Set(user_id),
         created_at: Set(now),
-        expires_at: Set(now + config.session_ttl),
+        expires_at: Set(config.lifetime().expires_at(now, now)),
         revoked_at: Set(None),
         revoked_reason: Set(None),
+        previous_refresh_token_hash: Set(None),
+        rotated_at: Set(None),
     }
     .insert(db)
     .await?;
@@ -85,54 +87,6 @@ pub async fn start_session(
     let roles = roles_of(db, user_id).await?;
     let access_token = issue_access_token(config, user_id, session_id, &roles, now)?;
     Ok(IssuedSession { user_id, access_token, refresh_token })
-}
-
-/// Exchanges a refresh token for a new pair. Each refresh token works once; presenting one that was already
-/// used means two parties hold it, so the whole session is revoked (theft detection) and both must log in again.
-#[tracing::instrument(skip_all)]
-pub async fn refresh_session(
-    app: &AppContext,
-    config: &UsersConfig,
-    presented: &str,
-) -> Result<IssuedSession, AppError> {
-    let now = app.now();
-    let invalid = AppError::Unauthenticated("invalid or expired refresh token");
-    let txn = app.db.begin().await?;
-    let Some(token) = refresh_token::Entity::find()
-        .filter(refresh_token::Column::TokenHash.eq(hash_refresh_token(presented)))
-        .one(&txn)
-        .await?
-    else {
-        return Err(invalid);
-    };
-    let session = session::Entity::find_by_id(token.session_id).one(&txn).await?.ok_or(invalid.clone())?;
-    if session.revoked_at.is_some() || session.expires_at <= now {
-        return Err(invalid);
-    }
-    // Mark the token used only if nobody did so first: of two parallel refreshes with one token, one wins.
-    let claimed = refresh_token::Entity::update_many()
-        .col_expr(refresh_token::Column::UsedAt, Expr::value(Some(now)))
-        .filter(refresh_token::Column::Id.eq(token.id))
-        .filter(refresh_token::Column::UsedAt.is_null())
-        .exec(&txn)
-        .await?;
-    if claimed.rows_affected == 0 {
-        revoke(&txn, session.id, "refresh_token_reuse", now).await?;
-        txn.commit().await?;
-        tracing::warn!(session_id = %session.id, "refresh token reused; session revoked");
-        return Err(AppError::Unauthenticated("refresh token was already used; the session has been revoked"));
-    }
-    if crate::service::find_active_user(&txn, session.user_id).await.is_err() {
-        return Err(invalid);
-    }
-    let mut active: session::ActiveModel = session.clone().into();
-    active.expires_at = Set(now + config.session_ttl);
-    active.update(&txn).await?;
-    let refresh_token = store_refresh_token(&txn, session.id, now).await?;
-    let roles = roles_of(&txn, session.user_id).await?;
-    let access_token = issue_access_token(config, session.user_id, session.id, &roles, now)?;
-    txn.commit().await?;
-    Ok(IssuedSession { user_id: session.user_id, access_token, refresh_token })
 }
 
 /// Ends the actor's session: its access and refresh tokens stop working at once.
@@ -149,6 +103,7 @@ pub async fn authenticate(app: &AppContext, config: &UsersConfig, bearer: &str) 
         .filter(session::Column::UserId.eq(actor.user_id))
         .filter(session::Column::RevokedAt.is_null())
         .filter(session::Column::ExpiresAt.gt(now))
+        .filter(session::Column::CreatedAt.gt(config.lifetime().created_after(now)))
         .one(&app.db)
         .await?;
     match open {
@@ -157,7 +112,12 @@ pub async fn authenticate(app: &AppContext, config: &UsersConfig, bearer: &str) 
     }
 }
 
-async fn revoke(db: &impl ConnectionTrait, session_id: Uuid, reason: &str, now: DateTime<Utc>) -> Result<(), AppError> {
+pub(crate) async fn revoke(
+    db: &impl ConnectionTrait,
+    session_id: Uuid,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
     session::Entity::update_many()
         .col_expr(session::Column::RevokedAt, Expr::value(Some(now)))
         .col_expr(session::Column::RevokedReason, Expr::value(Some(reason.to_string())))
@@ -168,7 +128,7 @@ async fn revoke(db: &impl ConnectionTrait, session_id: Uuid, reason: &str, now: 
     Ok(())
 }
 
-async fn store_refresh_token(
+pub(crate) async fn store_refresh_token(
     db: &impl ConnectionTrait,
     session_id: Uuid,
     now: DateTime<Utc>,

@@ -20,8 +20,9 @@ pub const MAX_FAILURES: i32 = 5;
 pub const WINDOW: Duration = Duration::minutes(15);
 pub const LOCKOUT: Duration = Duration::minutes(15);
 
-/// The throttle's key for an address: a keyed hash (HMAC-SHA256 with the server's secret), so the table holds no
-/// e-mail addresses and a list of addresses cannot be hashed to find whose they are.
+/// The throttle's key for an address: a keyed hash (HMAC-SHA256 under the throttle's own sub-key of the server's
+/// root secret), so the table holds no e-mail addresses and a list of addresses cannot be hashed to find whose
+/// they are.
 pub fn throttle_key(secret: &[u8], normalised_email: &str) -> String {
     let mut mac = match Hmac::<Sha256>::new_from_slice(secret) {
         Ok(mac) => mac,
