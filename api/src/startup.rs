@@ -66,8 +66,8 @@ impl Application {
         let statements = StatementCounter::install(&mut db);
         let modules = Modules::new(&settings);
         let app = context_of(&settings, &modules, db, clock);
-        let metrics = Metrics::new()?;
         let rate_limiter = RateLimiter::new(&settings.rate_limits)?;
+        let metrics = Metrics::new(rate_limiter.clone())?;
         let schema = build_schema(&app, &modules, &settings, &rate_limiter, &metrics);
         let acceptor = tls::bind(settings.bind, settings.http.tls.as_ref()).await?;
         let metrics_acceptor = match settings.http.metrics {

@@ -12,6 +12,8 @@ use std::sync::{Arc, Mutex};
 use prometheus::{HistogramOpts, HistogramVec, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry, TextEncoder};
 use sea_orm::{DatabaseConnection, DbBackend};
 
+use crate::rate_limit::RateLimiter;
+
 pub use graphql::GraphQLMetrics;
 pub use http::{HttpMetrics, metrics_endpoint};
 
@@ -37,16 +39,19 @@ struct Inner {
     http_requests: IntCounterVec,
     http_latency: HistogramVec,
     pool_connections: IntGaugeVec,
+    rate_limit_store_failures: IntGauge,
+    rate_limiter: RateLimiter,
     operation_names: Mutex<HashSet<String>>,
     error_codes: Mutex<HashSet<String>>,
 }
 
 impl Metrics {
-    pub fn new() -> Result<Self, String> {
-        Self::build().map_err(|e| format!("cannot set up metrics: {e}"))
+    /// The registry; `rate_limiter` is read at each scrape for its back end's failures.
+    pub fn new(rate_limiter: RateLimiter) -> Result<Self, String> {
+        Self::build(rate_limiter).map_err(|e| format!("cannot set up metrics: {e}"))
     }
 
-    fn build() -> prometheus::Result<Self> {
+    fn build(rate_limiter: RateLimiter) -> prometheus::Result<Self> {
         let registry = Registry::new_custom(Some("cogo".into()), None)?;
         let graphql_requests = IntCounterVec::new(
             Opts::new("graphql_requests_total", "GraphQL operations by operation name and outcome (ok, error)"),
@@ -73,6 +78,11 @@ impl Metrics {
             Opts::new("db_pool_connections", "Database pool connections: in_use, idle, and max (the limit)"),
             &["state"],
         )?;
+        let rate_limit_store_failures = IntGauge::new(
+            "rate_limit_store_failures",
+            "Requests let through unchecked since start because the rate-limit store (Redis) did not answer",
+        )?;
+        registry.register(Box::new(rate_limit_store_failures.clone()))?;
         registry.register(Box::new(graphql_requests.clone()))?;
         registry.register(Box::new(graphql_latency.clone()))?;
         registry.register(Box::new(graphql_errors.clone()))?;
@@ -89,6 +99,8 @@ impl Metrics {
             http_requests,
             http_latency,
             pool_connections,
+            rate_limit_store_failures,
+            rate_limiter,
             operation_names: Mutex::new(HashSet::new()),
             error_codes: Mutex::new(HashSet::new()),
         })))
@@ -97,6 +109,8 @@ impl Metrics {
     /// The Prometheus text exposition, with the pool gauges read now.
     pub fn render(&self, db: &DatabaseConnection) -> String {
         self.read_pool(db);
+        let failures = i64::try_from(self.0.rate_limiter.backend_failures()).unwrap_or(i64::MAX);
+        self.0.rate_limit_store_failures.set(failures);
         TextEncoder::new().encode_to_string(&self.0.registry.gather()).unwrap_or_else(|err| {
             tracing::error!(error = %err, "cannot encode metrics");
             String::new()
@@ -162,7 +176,7 @@ mod tests {
 
     #[test]
     fn operation_names_beyond_the_cap_count_as_other() {
-        let metrics = Metrics::new().unwrap();
+        let metrics = Metrics::new(RateLimiter::off()).unwrap();
         for i in 0..MAX_OPERATION_NAMES {
             assert_eq!(metrics.operation_label(Some(&format!("Op{i}"))), format!("Op{i}"));
         }
@@ -173,7 +187,7 @@ mod tests {
 
     #[test]
     fn labels_that_are_not_names_count_as_other() {
-        let metrics = Metrics::new().unwrap();
+        let metrics = Metrics::new(RateLimiter::off()).unwrap();
         assert_eq!(metrics.operation_label(Some("a\"b")), "other");
         assert_eq!(metrics.operation_label(Some(&"x".repeat(MAX_LABEL_CHARS + 1))), "other");
         assert_eq!(metrics.error_code_label(Some("BAD_USER_INPUT")), "BAD_USER_INPUT");

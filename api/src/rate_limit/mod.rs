@@ -66,6 +66,11 @@ impl RateLimiter {
         Ok(Self(Some(Arc::new(Inner { settings: settings.clone(), store }))))
     }
 
+    /// No limits at all (`COGO_RATE_LIMITS=off`).
+    pub fn off() -> Self {
+        Self(None)
+    }
+
     /// The proxies whose `X-Forwarded-For` is believed (none when limits are off: then nobody asks).
     pub fn trusted_proxies(&self) -> Option<&TrustedProxies> {
         self.0.as_ref().map(|inner| &inner.settings.trusted_proxies)

@@ -241,6 +241,14 @@ async fn an_unreachable_redis_lets_requests_through() {
     for _ in 0..3 {
         assert_allowed(&typename_from(&app.address, None).await);
     }
+    // Monitoring sees that the limits are not holding.
+    let metrics = app.client.get(format!("{}/metrics", app.address)).send().await.unwrap().text().await.unwrap();
+    let failures = metrics
+        .lines()
+        .find_map(|line| line.strip_prefix("cogo_rate_limit_store_failures "))
+        .and_then(|value| value.trim().parse::<i64>().ok())
+        .unwrap_or_else(|| panic!("no failure gauge in\n{metrics}"));
+    assert!(failures >= 1, "{metrics}");
 }
 
 #[tokio::test]

@@ -41,7 +41,13 @@ pub async fn log_in(
     let email = normalise_login_email(email);
     let key = throttle::throttle_key(&config.throttle_key, &email);
     let now = app.now();
-    throttle::begin_attempt(&app.db, &key, now).await?;
+    if let Err(refused) = throttle::begin_attempt(&app.db, &key, now).await {
+        if matches!(refused, AppError::RateLimited { .. }) {
+            // A security event: the address is never logged (the throttle knows it only as a keyed hash).
+            tracing::warn!("log-in throttled");
+        }
+        return Err(refused);
+    }
 
     let account = user::Entity::find()
         .filter(user::Column::Email.eq(email.as_str()))
@@ -51,7 +57,10 @@ pub async fn log_in(
     // Verifies against a decoy hash when there is no such account, so both failures take the same time.
     let stored = account.as_ref().map(|a| PasswordHash(a.password_hash.clone()));
     let verified = PasswordHash::verify(stored.as_ref(), password).await?;
+    let account_id = account.as_ref().map(|a| a.id.to_string());
     let Some(account) = account.filter(|_| verified) else {
+        // A security event: the account id when there is one, never the address or the password.
+        tracing::info!(user_id = account_id.as_deref().unwrap_or("none"), "log-in failed");
         throttle::fail_attempt(&app.db, &key, now).await?;
         return Err(AppError::Unauthenticated(WRONG_CREDENTIALS));
     };
