@@ -154,7 +154,11 @@ impl Application {
             .with(SecurityHeaders::new(self.http.tls.is_some()))
             .with(HttpMetrics(self.metrics.clone()))
             .with(RequestId);
-        tracing::info!(port = self.port, "CoGo API listening; GraphiQL at /graphql");
+        if self.exposure.graphiql {
+            tracing::info!(port = self.port, "CoGo API listening; GraphiQL at /graphql");
+        } else {
+            tracing::info!(port = self.port, "CoGo API listening at /graphql (GraphiQL off)");
+        }
         let served = poem::Server::new_with_acceptor(self.acceptor)
             .run_with_graceful_shutdown(routes, signal, Some(self.shutdown_grace))
             .await

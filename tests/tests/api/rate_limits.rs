@@ -273,3 +273,28 @@ async fn two_api_processes_spend_one_redis_budget() {
     assert_throttled(&from_a, hourly(4));
     assert_throttled(&from_b, hourly(4));
 }
+
+#[tokio::test]
+async fn a_graphql_refusal_is_429_with_retry_after_for_clients_that_accept_graphql_response_json() {
+    let app = spawn_limited(|limits| limits.strict = hourly(1)).await;
+    let log_in = |accept: &'static str| {
+        reqwest::Client::new()
+            .post(format!("{}/graphql", app.address))
+            .header("accept", accept)
+            .json(&json!({ "query": LOG_IN, "variables": { "email": "nobody@example.se", "password": "wrong" } }))
+            .send()
+    };
+    let first = log_in("application/graphql-response+json").await.unwrap();
+    assert_eq!(first.status(), 200, "the first attempt runs (and fails as a wrong password)");
+    let refused = log_in("application/graphql-response+json").await.unwrap();
+    assert_eq!(refused.status(), 429);
+    let retry_after: i64 = refused.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    let body: Value = refused.json().await.unwrap();
+    assert_eq!(error_code(&body), "RATE_LIMITED");
+    assert_eq!(body["errors"][0]["extensions"]["retryAfterSeconds"].as_i64(), Some(retry_after));
+    assert!(body.get("data").is_none(), "nothing ran: {body}");
+    // A client that asked for plain JSON gets the same error as a 200, with the header as a hint.
+    let as_json = log_in("application/json").await.unwrap();
+    assert_eq!(as_json.status(), 200);
+    assert!(as_json.headers().contains_key("retry-after"));
+}
