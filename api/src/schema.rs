@@ -11,6 +11,7 @@ use cogo_steps::{StepsMutation, StepsOfMe};
 use cogo_users::{UserProfile, UsersMutation, UsersQuery};
 use uuid::Uuid;
 
+use crate::http::get_is_read_only::GetIsReadOnly;
 use crate::http::panics::CatchPanics;
 use crate::http::{graphql_response::ExecutionMarker, introspection_off::IntrospectionOff};
 use crate::limits::Limits;
@@ -49,13 +50,17 @@ pub type CogoSchema = Schema<Query, Mutation, EmptySubscription>;
 /// The schema without data, for SDL export. Depth, complexity and the other limits of a request are checked by
 /// the [`Limits`] extension (`api/src/limits/`), which answers each with its own `extensions.code`.
 pub fn schema_builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
-    Schema::build(Query::default(), Mutation::default(), EmptySubscription).extension(Limits)
+    bare_builder().extension(Limits)
+}
+
+fn bare_builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
+    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
 }
 
 /// The schema with every module's loaders and data registered, and the extensions that guard every request:
-/// the limits of one request (registered with the builder, so they run first; their settings are data), persisted
-/// queries (the checks after them see the document a hash stands for), the rate limits, and the metrics. It
-/// exposes as much of itself as `settings.exposure` allows (only here: the SDL export always shows the whole schema).
+/// metrics, the limits of one request, the panic catcher, persisted queries (the checks after them see the
+/// document a hash stands for), the rate limits, GET's read-only rule. It exposes as much of itself as
+/// `settings.exposure` allows (only here: the SDL export always shows the whole schema).
 pub fn build_schema(
     app: &AppContext,
     modules: &Modules,
@@ -63,14 +68,19 @@ pub fn build_schema(
     rate_limiter: &RateLimiter,
     metrics: &Metrics,
 ) -> CogoSchema {
-    // A panic in a resolver (or in an extension registered after this one) fails only its request, as INTERNAL.
-    let mut builder = schema_builder()
+    // Extensions wrap one another in the order registered. Metrics outermost, so they see every outcome (a
+    // timeout, a caught panic); then the limits (their timeout bounds all that follows); a panic in a resolver
+    // (or in an extension registered after it) fails only its request, as INTERNAL.
+    let mut builder = bare_builder()
+        .extension(GraphQLMetrics(metrics.clone()))
+        .extension(Limits)
         .extension(CatchPanics)
         .data(app.clone())
         .data(settings.limits)
         .extension(PersistedQueries(settings.persisted_queries.clone()))
+        // Inside the rate limits: a parse_query hook checks after its inner ones, so GET's rule refuses first.
         .extension(RateLimitExtension(rate_limiter.clone()))
-        .extension(GraphQLMetrics(metrics.clone()));
+        .extension(GetIsReadOnly);
     builder = modules.register_all(builder, app);
     if !settings.exposure.introspection {
         builder = builder.disable_introspection().disable_suggestions().extension(IntrospectionOff);

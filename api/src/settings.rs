@@ -113,7 +113,19 @@ impl Settings {
         let rate_limits = rate_limits::rate_limits_from(&var)?;
         let exposure = Exposure::from_env(&var, production)?;
         let limits = LimitSettings::from_env(&var)?;
-        let http = HttpSettings::from_vars(&var)?;
+        let mut http = HttpSettings::from_vars(&var)?;
+        // Like introspection, `/metrics` on the public port is opt-in in production: operation names and traffic
+        // are not for everyone who can reach the API.
+        if production && var("COGO_METRICS").is_none() && var("COGO_METRICS_BIND").is_none() {
+            http.metrics = MetricsExposure::Off;
+        }
+        if http.request_timeout <= limits.request_timeout {
+            return Err(
+                "COGO_HTTP_TIMEOUT_SECONDS must be longer than COGO_REQUEST_TIMEOUT_SECONDS (the HTTP timeout \
+                        also covers reading the body and checking the token)"
+                    .into(),
+            );
+        }
         let faults = FaultSettings::from_env(&var)?;
         Ok(Self {
             database_url,

@@ -147,6 +147,7 @@ impl Application {
             .data(self.modules.users.config())
             .data(self.metrics.clone())
             .data(self.exposure)
+            .data(self.rate_limiter.clone())
             .with(PerIpLimit(self.rate_limiter))
             .with(catch_http_panics())
             // Without configured origins there is no CORS layer at all: browsers on other origins are refused.
@@ -183,6 +184,7 @@ fn cors(origins: &[String]) -> Cors {
         .allow_origins(origins.iter().map(String::as_str))
         .allow_methods([Method::GET, Method::POST, Method::OPTIONS])
         .allow_headers(["authorization", "content-type", "idempotency-key", "accept"])
+        .expose_headers(["retry-after", "x-request-id"])
         .allow_credentials(false)
         .max_age(600)
 }

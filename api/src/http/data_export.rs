@@ -16,9 +16,15 @@ use poem::{
 };
 
 use crate::http::graphql::bearer_token;
+use crate::rate_limit::{ClientIp, Decision, RateLimiter};
 
 #[handler]
-pub async fn export(req: &Request, app: Data<&AppContext>, users: Data<&Arc<UsersConfig>>) -> Response {
+pub async fn export(
+    req: &Request,
+    app: Data<&AppContext>,
+    users: Data<&Arc<UsersConfig>>,
+    limiter: Data<&RateLimiter>,
+) -> Response {
     let reason = match req.uri().query().unwrap_or_default() {
         "" | "kind=access" => ExportReason::Access,
         "kind=portability" => ExportReason::Portability,
@@ -32,6 +38,16 @@ pub async fn export(req: &Request, app: Data<&AppContext>, users: Data<&Arc<User
         Err(refused @ AppError::Unauthenticated(_)) => return error(StatusCode::UNAUTHORIZED, &refused),
         Err(other) => return error(StatusCode::SERVICE_UNAVAILABLE, &other),
     };
+    // The same per-user budget as a GraphQL request: each download logs a request and writes a whole export.
+    if let Decision::Refused { retry_after_seconds } =
+        limiter.check_operation(ClientIp::of(req), Some(actor.user_id), &["myDataExport"]).await
+    {
+        let mut refused = error(StatusCode::TOO_MANY_REQUESTS, &AppError::RateLimited { retry_after_seconds });
+        if let Ok(value) = retry_after_seconds.to_string().try_into() {
+            refused.headers_mut().insert(header::RETRY_AFTER, value);
+        }
+        return refused;
+    }
     let chunks = stream_own_export(app.0.clone(), actor.user_id, reason);
     let body = stream::unfold(chunks, |mut chunks| async move {
         chunks.recv().await.map(|chunk| (Ok::<_, std::io::Error>(chunk), chunks))
@@ -44,8 +60,16 @@ pub async fn export(req: &Request, app: Data<&AppContext>, users: Data<&Arc<User
 }
 
 fn error(status: StatusCode, error: &AppError) -> Response {
-    let body = serde_json::json!({
-        "errors": [{ "message": error.public_message(), "extensions": { "code": error.code().as_str() } }]
-    });
+    let mut extensions = serde_json::json!({ "code": error.code().as_str() });
+    match error {
+        AppError::RateLimited { retry_after_seconds } => {
+            extensions["retryAfterSeconds"] = serde_json::json!(retry_after_seconds);
+        }
+        AppError::ServiceUnavailable => {
+            extensions["retryAfterSeconds"] = serde_json::json!(cogo_kernel::SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS);
+        }
+        _ => {}
+    }
+    let body = serde_json::json!({ "errors": [{ "message": error.public_message(), "extensions": extensions }] });
     (status, poem::web::Json(body)).into_response()
 }

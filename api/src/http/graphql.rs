@@ -14,6 +14,7 @@ use poem::{
     web::{Data, Html},
 };
 
+use crate::http::get_is_read_only::ViaGet;
 use crate::http::graphql_request;
 use crate::http::graphql_response::{self, ExecutionStarted, Refusal};
 use crate::http::media_type::{self, ResponseMediaType};
@@ -69,8 +70,12 @@ async fn execute(
     users: &UsersConfig,
 ) -> Response {
     request = request.data(crate::rate_limit::ClientIp::of(req));
-    if req.method() == Method::GET && is_mutation(&request) {
-        return Refusal::mutation_over_get().into_response(media);
+    if req.method() == Method::GET {
+        if is_mutation(&request) {
+            return Refusal::mutation_over_get().into_response(media);
+        }
+        // A hash-only GET: checked once the persisted query is resolved.
+        request = request.data(ViaGet);
     }
     if let Some(bearer) = bearer_token(req) {
         match cogo_users::service::authenticate(app, users, bearer).await {

@@ -95,7 +95,10 @@ impl Refusal {
 /// when every field failed. With `application/json` every GraphQL response is a 200.
 pub fn into_http(response: async_graphql::Response, executed: bool, media: ResponseMediaType) -> Response {
     let refused_for_now = (!executed).then(|| retry_later(&response.errors)).flatten();
+    let mutation_over_get = !executed && first_code(&response.errors) == Some("METHOD_NOT_ALLOWED");
     let status = match (media, refused_for_now) {
+        // As the handler's own refusal of a GET mutation, whatever the media type.
+        _ if mutation_over_get => StatusCode::METHOD_NOT_ALLOWED,
         (ResponseMediaType::GraphQLResponseJson, Some((status, _))) => status,
         (ResponseMediaType::GraphQLResponseJson, None) if !executed => StatusCode::BAD_REQUEST,
         _ => StatusCode::OK,
@@ -110,6 +113,9 @@ pub fn into_http(response: async_graphql::Response, executed: bool, media: Respo
         http.headers_mut().insert(header::CACHE_CONTROL, value);
     }
     http.headers_mut().extend(response.http_headers);
+    if mutation_over_get {
+        http.headers_mut().insert(header::ALLOW, header::HeaderValue::from_static("POST"));
+    }
     if let Some((_, seconds)) = refused_for_now
         && let Ok(value) = seconds.to_string().try_into()
     {
@@ -121,6 +127,13 @@ pub fn into_http(response: async_graphql::Response, executed: bool, media: Respo
 /// A request refused before execution because of load or an outage, not because of what it asked: `429` for
 /// `RATE_LIMITED`, `503` for `SERVICE_UNAVAILABLE` (under graphql-response+json; `application/json` stays 200), with
 /// the error's `retryAfterSeconds` as a `Retry-After` header either way.
+fn first_code(errors: &[ServerError]) -> Option<&str> {
+    match errors.first()?.extensions.as_ref()?.get("code") {
+        Some(Value::String(code)) => Some(code),
+        _ => None,
+    }
+}
+
 fn retry_later(errors: &[ServerError]) -> Option<(StatusCode, i64)> {
     let extensions = errors.first()?.extensions.as_ref()?;
     let status = match extensions.get("code") {

@@ -3,6 +3,7 @@
 
 pub mod data_export;
 
+pub mod get_is_read_only;
 pub mod graphql;
 pub mod graphql_request;
 pub mod graphql_response;

@@ -20,12 +20,16 @@ impl Default for SessionSettings {
     }
 }
 
+/// The longest absolute session lifetime `COGO_SESSION_MAX_DAYS` accepts.
+const MAX_SESSION_DAYS: u32 = 3_650;
+
 impl SessionSettings {
     pub fn from_env(var: &dyn Fn(&str) -> Option<String>) -> Result<Self, String> {
         let defaults = Self::default();
         let max_days = super::number(var, "COGO_SESSION_MAX_DAYS", defaults.max_days)?;
-        if max_days == 0 {
-            return Err("COGO_SESSION_MAX_DAYS must be at least 1".into());
+        // Ten years is far beyond any sensible session; the cap also keeps date arithmetic far from overflowing.
+        if !(1..=MAX_SESSION_DAYS).contains(&max_days) {
+            return Err(format!("COGO_SESSION_MAX_DAYS must be between 1 and {MAX_SESSION_DAYS}"));
         }
         let refresh_grace_seconds = super::number(var, "COGO_REFRESH_GRACE_SECONDS", defaults.refresh_grace_seconds)?;
         if refresh_grace_seconds > MAX_GRACE_SECONDS {
@@ -48,9 +52,13 @@ mod tests {
         assert_eq!(SessionSettings::from_env(&env(vec![])).unwrap(), SessionSettings::default());
         let set = env(vec![("COGO_SESSION_MAX_DAYS", "7"), ("COGO_REFRESH_GRACE_SECONDS", "0")]);
         assert_eq!(SessionSettings::from_env(&set).unwrap(), SessionSettings { max_days: 7, refresh_grace_seconds: 0 });
-        for bad in
-            [("COGO_SESSION_MAX_DAYS", "0"), ("COGO_SESSION_MAX_DAYS", "-1"), ("COGO_REFRESH_GRACE_SECONDS", "61")]
-        {
+        for bad in [
+            ("COGO_SESSION_MAX_DAYS", "0"),
+            ("COGO_SESSION_MAX_DAYS", "-1"),
+            ("COGO_SESSION_MAX_DAYS", "3651"),
+            ("COGO_SESSION_MAX_DAYS", "4000000000"),
+            ("COGO_REFRESH_GRACE_SECONDS", "61"),
+        ] {
             assert!(SessionSettings::from_env(&env(vec![bad])).is_err(), "{bad:?}");
         }
     }

@@ -226,4 +226,28 @@ async fn production_closes_introspection_and_graphiql_unless_switched_on() {
 
     assert_eq!(probe(closed.address.clone()).await, (false, false));
     assert_eq!(probe(opened.address.clone()).await, (true, true));
+    // `/metrics` too is off in production unless asked for.
+    let metrics_status = |address: String| {
+        let client = client.clone();
+        async move { client.get(format!("{address}/metrics")).send().await.unwrap().status().as_u16() }
+    };
+    assert_eq!(metrics_status(closed.address.clone()).await, 404);
+    let metered = cogo_tests::process::spawn_server_process(
+        &cogo_tests::fresh_database_url().await,
+        &[("COGO_ENV", "production"), ("COGO_METRICS", "true")],
+    )
+    .await;
+    assert_eq!(metrics_status(metered.address.clone()).await, 200);
+}
+
+#[tokio::test]
+async fn an_http_timeout_shorter_than_the_execution_timeout_stops_the_start() {
+    let (code, output) = cogo_tests::process::run_to_exit(
+        &cogo_tests::fresh_database_url().await,
+        &[("COGO_HTTP_TIMEOUT_SECONDS", "5"), ("COGO_REQUEST_TIMEOUT_SECONDS", "10")],
+        &["serve"],
+    )
+    .await;
+    assert_ne!(code, Some(0));
+    assert!(output.contains("COGO_HTTP_TIMEOUT_SECONDS must be longer"), "{output}");
 }

@@ -128,3 +128,47 @@ async fn in_trusted_mode_a_mutation_outside_the_list_changes_nothing() {
     .await;
     assert!(data(&body)["signUp"]["accessToken"].is_string(), "{body}");
 }
+
+#[tokio::test]
+async fn a_mutation_named_by_its_hash_is_refused_over_get_and_changes_nothing() {
+    let app = spawn_app().await;
+    let log_out = "mutation LogOut { logOut }";
+    // Registered over POST (it fails there for want of a session, but the document is kept).
+    post(&app, with_text(log_out)).await;
+    let statements = app.statements.get();
+    let extensions = json!({ "persistedQuery": { "version": 1, "sha256Hash": sha256_hex(log_out) } }).to_string();
+    let response = app
+        .client
+        .get(format!("{}/graphql", app.address))
+        .query(&[("extensions", extensions.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 405);
+    assert_eq!(response.headers()["allow"], "POST");
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(error_code(&body), "METHOD_NOT_ALLOWED");
+    assert_eq!(app.statements.get(), statements, "nothing ran");
+}
+
+#[tokio::test]
+async fn in_trusted_mode_a_listed_mutation_is_refused_over_get() {
+    let app = spawn_app_with(trusted_app_settings).await;
+    let clients =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../clients/mobile.graphql"))
+            .unwrap();
+    let start = clients.find("mutation LogOut").unwrap();
+    let end = start + clients[start..].find("\n}\n").unwrap() + 2;
+    let extensions =
+        json!({ "persistedQuery": { "version": 1, "sha256Hash": sha256_hex(&clients[start..end]) } }).to_string();
+    let response = app
+        .client
+        .get(format!("{}/graphql", app.address))
+        .query(&[("extensions", extensions.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 405);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(error_code(&body), "METHOD_NOT_ALLOWED");
+}

@@ -298,3 +298,22 @@ async fn a_graphql_refusal_is_429_with_retry_after_for_clients_that_accept_graph
     assert_eq!(as_json.status(), 200);
     assert!(as_json.headers().contains_key("retry-after"));
 }
+
+#[tokio::test]
+async fn the_export_download_spends_the_users_budget() {
+    let app = spawn_limited(|limits| limits.per_user = hourly(2)).await;
+    let anna = app.sign_up("Anna").await;
+    let download =
+        || reqwest::Client::new().get(format!("{}/privacy/export", app.address)).bearer_auth(&anna.access_token).send();
+    assert_eq!(download().await.unwrap().status(), 200);
+    assert_eq!(download().await.unwrap().status(), 200);
+    let refused = download().await.unwrap();
+    assert_eq!(refused.status(), 429);
+    let retry_after: i64 = refused.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    let body: Value = refused.json().await.unwrap();
+    assert_eq!(error_code(&body), "RATE_LIMITED");
+    assert_eq!(body["errors"][0]["extensions"]["retryAfterSeconds"].as_i64(), Some(retry_after));
+    // The GraphQL budget is the same one.
+    let me = post(&app.address, "{ me { id } }", json!({}), Some(&anna.access_token), None).await;
+    assert_eq!(error_code(&me.body), "RATE_LIMITED");
+}

@@ -1,0 +1,53 @@
+//! A GET must never change anything (links, prefetchers and caches issue GETs freely). The handler refuses a GET
+//! whose text holds a mutation; this extension also covers a GET that names its document by a persisted-query hash,
+//! whose text is known only once `crate::persisted_queries` has resolved it.
+
+use std::sync::Arc;
+
+use async_graphql::{
+    ErrorExtensionValues, ServerError, ServerResult, Variables,
+    extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery},
+    parser::types::{ExecutableDocument, OperationType},
+};
+
+/// Request data the handler adds to a GET request.
+#[derive(Clone, Copy, Debug)]
+pub struct ViaGet;
+
+/// The code of the refusal (HTTP 405 with `Allow: POST`).
+pub const METHOD_NOT_ALLOWED: &str = "METHOD_NOT_ALLOWED";
+
+pub struct GetIsReadOnly;
+
+impl ExtensionFactory for GetIsReadOnly {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(GetIsReadOnlyExtension)
+    }
+}
+
+struct GetIsReadOnlyExtension;
+
+#[async_trait::async_trait]
+impl Extension for GetIsReadOnlyExtension {
+    async fn parse_query(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        query: &str,
+        variables: &Variables,
+        next: NextParseQuery<'_>,
+    ) -> ServerResult<ExecutableDocument> {
+        let document = next.run(ctx, query, variables).await?;
+        // Stricter than needed (any operation of the document, not just the selected one): a GET document that
+        // holds a mutation at all has no business on GET.
+        if ctx.data_opt::<ViaGet>().is_some()
+            && document.operations.iter().any(|(_, op)| op.node.ty != OperationType::Query)
+        {
+            let mut error = ServerError::new("mutations must be sent with POST", None);
+            let mut extensions = ErrorExtensionValues::default();
+            extensions.set("code", METHOD_NOT_ALLOWED);
+            error.extensions = Some(extensions);
+            return Err(error);
+        }
+        Ok(document)
+    }
+}
