@@ -175,6 +175,9 @@ async fn a_request_over_the_timeout_is_stopped_and_leaves_nothing_behind() {
         .try_get::<i64>("", "n")
         .unwrap();
     assert_eq!(count, 0);
+    // Monitoring counts it: the metrics wrap the timeout.
+    let metrics = app.client.get(format!("{}/metrics", app.address)).send().await.unwrap().text().await.unwrap();
+    assert!(metrics.contains("cogo_graphql_errors_total{code=\"TIMEOUT\"} 1"), "{metrics}");
 }
 
 #[tokio::test]
