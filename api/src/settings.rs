@@ -207,13 +207,16 @@ fn referral_rewards_from(var: &dyn Fn(&str) -> Option<String>) -> Result<Referra
     .validate()
 }
 
+/// An environment of the given variables only, for the settings' unit tests.
+#[cfg(test)]
+pub(crate) fn test_env(pairs: Vec<(&'static str, &'static str)>) -> impl Fn(&str) -> Option<String> {
+    move |name| pairs.iter().find(|(key, _)| *key == name).map(|(_, value)| value.to_string())
+}
+
 #[cfg(test)]
 mod tests {
+    use super::test_env as env;
     use super::*;
-
-    fn env(pairs: Vec<(&'static str, &'static str)>) -> impl Fn(&str) -> Option<String> {
-        move |name| pairs.iter().find(|(key, _)| *key == name).map(|(_, value)| value.to_string())
-    }
 
     #[test]
     fn referral_rewards_have_defaults_and_each_variable_overrides_one() {

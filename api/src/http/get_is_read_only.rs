@@ -5,10 +5,12 @@
 use std::sync::Arc;
 
 use async_graphql::{
-    ErrorExtensionValues, ServerError, ServerResult, Variables,
+    ServerResult, Variables,
     extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery},
     parser::types::{ExecutableDocument, OperationType},
 };
+
+use crate::http::graphql_response::coded_error;
 
 /// Request data the handler adds to a GET request.
 #[derive(Clone, Copy, Debug)]
@@ -42,11 +44,7 @@ impl Extension for GetIsReadOnlyExtension {
         if ctx.data_opt::<ViaGet>().is_some()
             && document.operations.iter().any(|(_, op)| op.node.ty != OperationType::Query)
         {
-            let mut error = ServerError::new("mutations must be sent with POST", None);
-            let mut extensions = ErrorExtensionValues::default();
-            extensions.set("code", METHOD_NOT_ALLOWED);
-            error.extensions = Some(extensions);
-            return Err(error);
+            return Err(coded_error(METHOD_NOT_ALLOWED, "mutations must be sent with POST"));
         }
         Ok(document)
     }

@@ -127,6 +127,15 @@ pub fn into_http(response: async_graphql::Response, executed: bool, media: Respo
 /// A request refused before execution because of load or an outage, not because of what it asked: `429` for
 /// `RATE_LIMITED`, `503` for `SERVICE_UNAVAILABLE` (under graphql-response+json; `application/json` stays 200), with
 /// the error's `retryAfterSeconds` as a `Retry-After` header either way.
+/// A refusal before execution as a GraphQL error: a message and a stable `extensions.code`.
+pub fn coded_error(code: &str, message: impl Into<String>) -> ServerError {
+    let mut error = ServerError::new(message, None);
+    let mut extensions = async_graphql::ErrorExtensionValues::default();
+    extensions.set("code", code);
+    error.extensions = Some(extensions);
+    error
+}
+
 fn first_code(errors: &[ServerError]) -> Option<&str> {
     match errors.first()?.extensions.as_ref()?.get("code") {
         Some(Value::String(code)) => Some(code),

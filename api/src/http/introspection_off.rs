@@ -3,9 +3,11 @@
 
 use std::sync::Arc;
 
+use crate::http::graphql_response::coded_error;
+
 use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
-use async_graphql::{ServerError, ServerResult, Variables};
+use async_graphql::{ServerResult, Variables};
 
 /// Refuses, before validation, any document that selects `__schema` or `__type` (`__typename` stays: clients
 /// need it and it reveals nothing).
@@ -30,11 +32,7 @@ impl Extension for IntrospectionOff {
         let operations = document.operations.iter().map(|(_, operation)| &operation.node.selection_set.node);
         let fragments = document.fragments.values().map(|fragment| &fragment.node.selection_set.node);
         if operations.chain(fragments).any(selects_introspection) {
-            let mut error = ServerError::new("introspection is switched off on this server", None);
-            let mut extensions = async_graphql::ErrorExtensionValues::default();
-            extensions.set("code", "INTROSPECTION_DISABLED");
-            error.extensions = Some(extensions);
-            return Err(error);
+            return Err(coded_error("INTROSPECTION_DISABLED", "introspection is switched off on this server"));
         }
         Ok(document)
     }

@@ -18,12 +18,14 @@ pub mod manifest;
 use std::sync::Arc;
 
 use async_graphql::{
-    ErrorExtensionValues, Request, ServerError, ServerResult, Value,
+    Request, ServerError, ServerResult, Value,
     extensions::{Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest},
 };
 use sha2::{Digest, Sha256};
 
 pub use cache::DocumentCache;
+
+use crate::http::graphql_response::coded_error;
 pub use manifest::TrustedDocuments;
 
 /// Which persisted-query protocol the server speaks.
@@ -155,11 +157,7 @@ fn is_sha256_hex(text: &str) -> bool {
 }
 
 fn error(code: &'static str, message: &'static str) -> ServerError {
-    let mut error = ServerError::new(message, None);
-    let mut extensions = ErrorExtensionValues::default();
-    extensions.set("code", code);
-    error.extensions = Some(extensions);
-    error
+    coded_error(code, message)
 }
 
 impl std::fmt::Debug for PersistedQueryMode {

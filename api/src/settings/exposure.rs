@@ -41,10 +41,7 @@ fn switch(var: &dyn Fn(&str) -> Option<String>, name: &str, default: bool) -> Re
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn env(pairs: Vec<(&'static str, &'static str)>) -> impl Fn(&str) -> Option<String> {
-        move |name| pairs.iter().find(|(key, _)| *key == name).map(|(_, value)| value.to_string())
-    }
+    use crate::settings::test_env as env;
 
     #[test]
     fn development_is_open_and_production_closed_by_default() {

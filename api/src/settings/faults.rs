@@ -44,10 +44,7 @@ fn seconds(var: &dyn Fn(&str) -> Option<String>, name: &str, default: Duration) 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn env(pairs: Vec<(&'static str, &'static str)>) -> impl Fn(&str) -> Option<String> {
-        move |name| pairs.iter().find(|(key, _)| *key == name).map(|(_, value)| value.to_string())
-    }
+    use crate::settings::test_env as env;
 
     #[test]
     fn fault_settings_have_defaults_and_refuse_zero() {

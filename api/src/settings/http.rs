@@ -102,10 +102,7 @@ fn origin(text: &str) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn env(pairs: Vec<(&'static str, &'static str)>) -> impl Fn(&str) -> Option<String> {
-        move |name| pairs.iter().find(|(key, _)| *key == name).map(|(_, value)| value.to_string())
-    }
+    use crate::settings::test_env as env;
 
     #[test]
     fn defaults_have_no_cors_no_tls_and_metrics_on_the_main_port() {

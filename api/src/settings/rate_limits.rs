@@ -90,10 +90,7 @@ pub(super) fn rate_limits_from(var: &dyn Fn(&str) -> Option<String>) -> Result<R
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn env(pairs: Vec<(&'static str, &'static str)>) -> impl Fn(&str) -> Option<String> {
-        move |name| pairs.iter().find(|(key, _)| *key == name).map(|(_, value)| value.to_string())
-    }
+    use crate::settings::test_env as env;
 
     #[test]
     fn rate_limits_are_on_with_defaults_and_each_variable_overrides_one() {

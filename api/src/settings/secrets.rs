@@ -173,14 +173,11 @@ fn development_secret(path: &Path) -> Result<Vec<u8>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::settings::test_env as env;
 
     const ROOT: &[u8] = b"root-secret-root-secret-root-secret-0001";
     const ROTATED: &[u8] = b"root-secret-root-secret-root-secret-0002";
     const PSEUDONYMS: &[u8] = b"pseudonym-secret-pseudonym-secret-0001";
-
-    fn env(pairs: Vec<(&'static str, &'static str)>) -> impl Fn(&str) -> Option<String> {
-        move |name| pairs.iter().find(|(key, _)| *key == name).map(|(_, value)| value.to_string())
-    }
 
     #[test]
     fn every_purpose_gets_its_own_key_and_none_is_the_root() {

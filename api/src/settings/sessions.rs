@@ -42,10 +42,7 @@ impl SessionSettings {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn env(pairs: Vec<(&'static str, &'static str)>) -> impl Fn(&str) -> Option<String> {
-        move |name| pairs.iter().find(|(key, _)| *key == name).map(|(_, value)| value.to_string())
-    }
+    use crate::settings::test_env as env;
 
     #[test]
     fn session_limits_have_defaults_and_refuse_nonsense() {
