@@ -1,6 +1,6 @@
-//! A GET must never change anything (links, prefetchers and caches issue GETs freely). The handler refuses a GET
-//! whose text holds a mutation; this extension also covers a GET that names its document by a persisted-query hash,
-//! whose text is known only once `crate::persisted_queries` has resolved it.
+//! A GET must never change anything (links, prefetchers and caches issue GETs freely). Checked here, once the
+//! document is known, so a GET that names its document by a persisted-query hash (resolved by
+//! `crate::persisted_queries`) is held to the rule as one that sends the text.
 
 use std::sync::Arc;
 

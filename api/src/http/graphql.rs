@@ -5,7 +5,6 @@
 use std::sync::Arc;
 
 use async_graphql::http::GraphiQLSource;
-use async_graphql::parser::{parse_query, types::OperationType};
 use cogo_kernel::{AppContext, AppError, actor::RejectedCredentials};
 use cogo_users::UsersConfig;
 use poem::{
@@ -71,10 +70,7 @@ async fn execute(
 ) -> Response {
     request = request.data(crate::rate_limit::ClientIp::of(req));
     if req.method() == Method::GET {
-        if is_mutation(&request) {
-            return Refusal::mutation_over_get().into_response(media);
-        }
-        // A hash-only GET: checked once the persisted query is resolved.
+        // Refused as a mutation by `GetIsReadOnly` once the document is known (a hash names it only then).
         request = request.data(ViaGet);
     }
     if let Some(bearer) = bearer_token(req) {
@@ -115,18 +111,4 @@ pub(crate) fn bearer_token(req: &Request) -> Option<&str> {
     let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
     scheme.eq_ignore_ascii_case("bearer").then_some(token.trim()).filter(|t| !t.is_empty())
-}
-
-/// Whether the operation that would run is a mutation (an unparsable query is left to the executor to reject).
-fn is_mutation(request: &async_graphql::Request) -> bool {
-    let Ok(document) = parse_query(&request.query) else { return false };
-    let name = request.operation_name.as_deref();
-    document.operations.iter().any(|(op_name, op)| {
-        let selected = match (name, op_name) {
-            (Some(wanted), Some(op_name)) => wanted == op_name.as_str(),
-            (None, _) => true,
-            (Some(_), None) => false,
-        };
-        selected && op.node.ty == OperationType::Mutation
-    })
 }

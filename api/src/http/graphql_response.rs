@@ -63,30 +63,13 @@ impl Refusal {
         }
     }
 
-    /// A GET must never change anything: links, prefetchers and caches issue GETs freely.
-    pub fn mutation_over_get() -> Self {
-        Self {
-            status: StatusCode::METHOD_NOT_ALLOWED,
-            code: "METHOD_NOT_ALLOWED",
-            message: "mutations must be sent with POST".into(),
-        }
-    }
-
     pub fn status(&self) -> StatusCode {
         self.status
     }
 
     pub fn into_response(self, media: ResponseMediaType) -> Response {
-        let mut error = ServerError::new(self.message, None);
-        let mut extensions = async_graphql::ErrorExtensionValues::default();
-        extensions.set("code", self.code);
-        error.extensions = Some(extensions);
-        let body = Body { data: None, errors: &[error], extensions: &BTreeMap::new() };
-        let mut response = body.into_response(self.status, media);
-        if self.status == StatusCode::METHOD_NOT_ALLOWED {
-            response.headers_mut().insert(header::ALLOW, header::HeaderValue::from_static("POST"));
-        }
-        response
+        let error = coded_error(self.code, self.message);
+        Body { data: None, errors: &[error], extensions: &BTreeMap::new() }.into_response(self.status, media)
     }
 }
 
