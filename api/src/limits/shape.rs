@@ -224,27 +224,8 @@ mod tests {
         assert_eq!(code(&repeated).as_deref(), Some("TOO_MANY_FIELDS"));
     }
 
-    /// GraphiQL's introspection query (graphql-js `getIntrospectionQuery`, nine levels of `ofType`).
-    const INTROSPECTION: &str = "query IntrospectionQuery {
-      __schema {
-        queryType { name } mutationType { name } subscriptionType { name }
-        types { ...FullType }
-        directives { name description locations args { ...InputValue } }
-      }
-    }
-    fragment FullType on __Type {
-      kind name description
-      fields(includeDeprecated: true) { name description args { ...InputValue } type { ...TypeRef } isDeprecated deprecationReason }
-      inputFields { ...InputValue }
-      interfaces { ...TypeRef }
-      enumValues(includeDeprecated: true) { name description isDeprecated deprecationReason }
-      possibleTypes { ...TypeRef }
-    }
-    fragment InputValue on __InputValue { name description type { ...TypeRef } defaultValue }
-    fragment TypeRef on __Type {
-      kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name
-      ofType { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } } } }
-    }";
+    /// GraphiQL's introspection query (shared with the black-box tests).
+    const INTROSPECTION: &str = include_str!("../../../tests/data/graphiql-introspection.graphql");
 
     #[test]
     fn graphiql_introspection_fits_with_room_to_spare() {

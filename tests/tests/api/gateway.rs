@@ -61,27 +61,8 @@ async fn every_response_carries_a_request_id() {
     assert!(response.headers().contains_key("x-request-id"));
 }
 
-/// GraphiQL's introspection query (graphql-js `getIntrospectionQuery`, with its nine levels of `ofType`).
-const INTROSPECTION: &str = "query IntrospectionQuery {
-  __schema {
-    queryType { name } mutationType { name } subscriptionType { name }
-    types { ...FullType }
-    directives { name description locations args { ...InputValue } }
-  }
-}
-fragment FullType on __Type {
-  kind name description
-  fields(includeDeprecated: true) { name description args { ...InputValue } type { ...TypeRef } isDeprecated deprecationReason }
-  inputFields { ...InputValue }
-  interfaces { ...TypeRef }
-  enumValues(includeDeprecated: true) { name description isDeprecated deprecationReason }
-  possibleTypes { ...TypeRef }
-}
-fragment InputValue on __InputValue { name description type { ...TypeRef } defaultValue }
-fragment TypeRef on __Type {
-  kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name
-  ofType { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } } } }
-}";
+/// GraphiQL's introspection query (shared with the limits' unit tests).
+const INTROSPECTION: &str = include_str!("../../data/graphiql-introspection.graphql");
 
 #[tokio::test]
 async fn graphiql_introspection_fits_within_the_limits() {
