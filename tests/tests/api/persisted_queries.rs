@@ -22,6 +22,24 @@ fn with_text(query: &str) -> Value {
     json!({ "query": query, "extensions": { "persistedQuery": { "version": 1, "sha256Hash": sha256_hex(query) } } })
 }
 
+/// GET `/graphql` naming the document by its hash alone.
+async fn get_by_hash(app: &TestApp, hash: &str) -> reqwest::Response {
+    let extensions = by_hash(hash)["extensions"].to_string();
+    let request = app.client.get(format!("{}/graphql", app.address)).query(&[("extensions", extensions.as_str())]);
+    request.send().await.unwrap()
+}
+
+/// The text of one of the mobile app's operations (from its first words, `mutation SignUp`, to its closing brace),
+/// as it stands in the app's document and in the trusted-documents list.
+fn mobile_operation(start_of: &str) -> String {
+    let clients =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../clients/mobile.graphql"))
+            .unwrap();
+    let start = clients.find(start_of).unwrap();
+    let end = start + clients[start..].find("\n}\n").unwrap() + 2;
+    clients[start..end].to_string()
+}
+
 fn trusted_app_settings(settings: &mut cogo_api::Settings) {
     let list = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../clients/trusted-documents.json");
     settings.persisted_queries = PersistedQueryMode::Trusted(Arc::new(TrustedDocuments::load(&list).unwrap()));
@@ -62,15 +80,7 @@ async fn a_registered_hash_also_runs_over_get() {
     let app = spawn_app().await;
     let query = "{ consentPurposes { key } }";
     data(&post(&app, with_text(query)).await);
-    let extensions = json!({ "persistedQuery": { "version": 1, "sha256Hash": sha256_hex(query) } }).to_string();
-    let response = app
-        .client
-        .get(format!("{}/graphql", app.address))
-        .query(&[("extensions", extensions.as_str())])
-        .send()
-        .await
-        .unwrap();
-    let body: Value = response.json().await.unwrap();
+    let body: Value = get_by_hash(&app, &sha256_hex(query)).await.json().await.unwrap();
     assert!(data(&body)["consentPurposes"].is_array(), "{body}");
 }
 
@@ -112,20 +122,9 @@ async fn in_trusted_mode_a_mutation_outside_the_list_changes_nothing() {
     let foreign_sign_up = "mutation { signUp(input: { name: \"Eve\", email: \"eve@example.se\", password: \"correct horse battery\" }) { accessToken } }";
     assert_eq!(error_code(&app.gql(foreign_sign_up, json!({})).await), "PERSISTED_QUERY_NOT_TRUSTED");
     // The app's own SignUp, sent by hash, works, and the address was still free.
-    let sign_up =
-        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../clients/mobile.graphql"))
-            .unwrap();
-    let start = sign_up.find("mutation SignUp").unwrap();
-    let end = start + sign_up[start..].find("\n}\n").unwrap() + 2;
-    let document = &sign_up[start..end];
-    let body = post(
-        &app,
-        json!({
-            "extensions": { "persistedQuery": { "version": 1, "sha256Hash": sha256_hex(document) } },
-            "variables": { "name": "Eve", "email": "eve@example.se", "password": "correct horse battery" },
-        }),
-    )
-    .await;
+    let mut request = by_hash(&sha256_hex(&mobile_operation("mutation SignUp")));
+    request["variables"] = json!({ "name": "Eve", "email": "eve@example.se", "password": "correct horse battery" });
+    let body = post(&app, request).await;
     assert!(data(&body)["signUp"]["accessToken"].is_string(), "{body}");
 }
 
@@ -136,14 +135,7 @@ async fn a_mutation_named_by_its_hash_is_refused_over_get_and_changes_nothing() 
     // Registered over POST (it fails there for want of a session, but the document is kept).
     post(&app, with_text(log_out)).await;
     let statements = app.statements.get();
-    let extensions = json!({ "persistedQuery": { "version": 1, "sha256Hash": sha256_hex(log_out) } }).to_string();
-    let response = app
-        .client
-        .get(format!("{}/graphql", app.address))
-        .query(&[("extensions", extensions.as_str())])
-        .send()
-        .await
-        .unwrap();
+    let response = get_by_hash(&app, &sha256_hex(log_out)).await;
     assert_eq!(response.status(), 405);
     assert_eq!(response.headers()["allow"], "POST");
     let body: Value = response.json().await.unwrap();
@@ -154,20 +146,7 @@ async fn a_mutation_named_by_its_hash_is_refused_over_get_and_changes_nothing() 
 #[tokio::test]
 async fn in_trusted_mode_a_listed_mutation_is_refused_over_get() {
     let app = spawn_app_with(trusted_app_settings).await;
-    let clients =
-        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../clients/mobile.graphql"))
-            .unwrap();
-    let start = clients.find("mutation LogOut").unwrap();
-    let end = start + clients[start..].find("\n}\n").unwrap() + 2;
-    let extensions =
-        json!({ "persistedQuery": { "version": 1, "sha256Hash": sha256_hex(&clients[start..end]) } }).to_string();
-    let response = app
-        .client
-        .get(format!("{}/graphql", app.address))
-        .query(&[("extensions", extensions.as_str())])
-        .send()
-        .await
-        .unwrap();
+    let response = get_by_hash(&app, &sha256_hex(&mobile_operation("mutation LogOut"))).await;
     assert_eq!(response.status(), 405);
     let body: Value = response.json().await.unwrap();
     assert_eq!(error_code(&body), "METHOD_NOT_ALLOWED");
