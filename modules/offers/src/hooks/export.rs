@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use cogo_entities::offers::{disclosure, offer, partner, partner_member, redemption};
 use cogo_kernel::{AppError, ExportWriter, export::EXPORT_PAGE_ROWS, pagination::oldest_first_after};
-use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect, Select};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -40,73 +40,95 @@ pub async fn export_user_data(
 }
 
 async fn export_redemptions(txn: &DatabaseTransaction, user_id: Uuid, out: &mut ExportWriter) -> Result<(), AppError> {
-    let mut after: Option<(DateTime<Utc>, Uuid)> = None;
-    let mut listing = false;
-    loop {
-        let query = redemption::Entity::find().filter(redemption::Column::UserId.eq(user_id));
-        let page = oldest_first_after(query, redemption::Column::UnlockedAt, redemption::Column::Id, after)
-            .limit(EXPORT_PAGE_ROWS)
-            .all(txn)
-            .await?;
-        let Some(last) = page.last() else { break };
-        after = Some((last.unlocked_at, last.id));
-        let offers = offer_titles(txn, page.iter().map(|r| r.offer_id)).await?;
-        let partners = partner_names(txn, page.iter().map(|r| r.partner_id)).await?;
-        if !listing {
-            out.begin_list("redemptions")?;
-            listing = true;
-        }
-        for row in &page {
+    let rows = redemption::Entity::find().filter(redemption::Column::UserId.eq(user_id));
+    let order = (redemption::Column::UnlockedAt, redemption::Column::Id);
+    let refs = |row: &redemption::Model| Refs { offer_id: row.offer_id, partner_id: row.partner_id };
+    export_list(
+        txn,
+        out,
+        "redemptions",
+        rows,
+        order,
+        |row| (row.unlocked_at, row.id),
+        refs,
+        |row, offer, partner| {
             let shared = (row.customer_name.is_some() || row.customer_email.is_some())
                 .then(|| json!({ "name": row.customer_name, "email": row.customer_email }));
-            out.item(&json!({
+            json!({
                 "id": row.id,
                 "code": row.code,
                 "status": row.status,
                 "unlockedAt": row.unlocked_at,
                 "redeemedAt": row.redeemed_at,
-                "offer": offers.get(&row.offer_id),
-                "partner": partners.get(&row.partner_id),
+                "offer": offer,
+                "partner": partner,
                 "sharedWithPartner": shared,
-            }))
-            .await?;
-        }
-        if (page.len() as u64) < EXPORT_PAGE_ROWS {
-            break;
-        }
-    }
-    if listing {
-        out.end_list()?;
-    }
-    Ok(())
+            })
+        },
+    )
+    .await
 }
 
 async fn export_disclosures(txn: &DatabaseTransaction, user_id: Uuid, out: &mut ExportWriter) -> Result<(), AppError> {
-    let mut after: Option<(DateTime<Utc>, Uuid)> = None;
-    let mut listing = false;
-    loop {
-        let query = disclosure::Entity::find().filter(disclosure::Column::UserId.eq(user_id));
-        let page = oldest_first_after(query, disclosure::Column::DisclosedAt, disclosure::Column::Id, after)
-            .limit(EXPORT_PAGE_ROWS)
-            .all(txn)
-            .await?;
-        let Some(last) = page.last() else { break };
-        after = Some((last.disclosed_at, last.id));
-        let offers = offer_titles(txn, page.iter().map(|d| d.offer_id)).await?;
-        let partners = partner_names(txn, page.iter().map(|d| d.partner_id)).await?;
-        if !listing {
-            out.begin_list("disclosures")?;
-            listing = true;
-        }
-        for row in &page {
-            out.item(&json!({
-                "partner": partners.get(&row.partner_id),
-                "offer": offers.get(&row.offer_id),
+    let rows = disclosure::Entity::find().filter(disclosure::Column::UserId.eq(user_id));
+    let order = (disclosure::Column::DisclosedAt, disclosure::Column::Id);
+    let refs = |row: &disclosure::Model| Refs { offer_id: row.offer_id, partner_id: row.partner_id };
+    export_list(
+        txn,
+        out,
+        "disclosures",
+        rows,
+        order,
+        |row| (row.disclosed_at, row.id),
+        refs,
+        |row, offer, partner| {
+            json!({
+                "partner": partner,
+                "offer": offer,
                 "redemptionId": row.redemption_id,
                 "disclosedAt": row.disclosed_at,
                 "categories": row.categories.split(',').collect::<Vec<_>>(),
-            }))
-            .await?;
+            })
+        },
+    )
+    .await
+}
+
+/// The offer and partner a row refers to.
+struct Refs {
+    offer_id: Uuid,
+    partner_id: Uuid,
+}
+
+/// Writes `rows` as the list `name`, oldest first by `order`, a page at a time, each item with the offer and the
+/// partner it refers to (loaded once per page); no list at all when there are no rows. (The kernel's
+/// `ExportWriter::list_oldest_first` writes an empty list and looks nothing up per page.)
+#[allow(clippy::too_many_arguments)]
+async fn export_list<E: EntityTrait>(
+    txn: &DatabaseTransaction,
+    out: &mut ExportWriter,
+    name: &str,
+    rows: Select<E>,
+    (time, id): (E::Column, E::Column),
+    key: impl Fn(&E::Model) -> (DateTime<Utc>, Uuid),
+    refs: impl Fn(&E::Model) -> Refs,
+    item: impl Fn(&E::Model, Option<&Value>, Option<&String>) -> Value,
+) -> Result<(), AppError> {
+    let mut after: Option<(DateTime<Utc>, Uuid)> = None;
+    let mut listing = false;
+    loop {
+        let page = oldest_first_after(rows.clone(), time, id, after).limit(EXPORT_PAGE_ROWS).all(txn).await?;
+        let Some(last) = page.last() else { break };
+        after = Some(key(last));
+        let offers = offer_titles(txn, page.iter().map(|row| refs(row).offer_id)).await?;
+        let partners = partner_names(txn, page.iter().map(|row| refs(row).partner_id)).await?;
+        if !listing {
+            out.begin_list(name)?;
+            listing = true;
+        }
+        for row in &page {
+            let Refs { offer_id, partner_id } = refs(row);
+            out.item(&item(row, offers.get(&offer_id), partners.get(&partner_id))).await?;
         }
         if (page.len() as u64) < EXPORT_PAGE_ROWS {
             break;
