@@ -67,7 +67,7 @@ impl Application {
         let modules = Modules::new(&settings);
         let app = context_of(&settings, &modules, db, clock);
         let rate_limiter = RateLimiter::new(&settings.rate_limits)?;
-        let metrics = Metrics::new(rate_limiter.clone())?;
+        let metrics = Metrics::new(rate_limiter.clone(), statements.clone())?;
         let schema = build_schema(&app, &modules, &settings, &rate_limiter, &metrics);
         let acceptor = tls::bind(settings.bind, settings.http.tls.as_ref()).await?;
         let metrics_acceptor = match settings.http.metrics {
