@@ -2,12 +2,12 @@
 
 use std::{sync::Arc, time::Duration};
 
-use cogo_kernel::{AppContext, SharedClock, SystemClock};
+use cogo_kernel::{AppContext, ChangeFeed, SharedClock, SystemClock};
 use poem::{EndpointExt, Route, get, http::Method, listener::BoxAcceptor, middleware::Cors};
 use sea_orm::DatabaseConnection;
 
 use crate::{
-    database,
+    change_listener, database,
     database::StatementCounter,
     http::{
         data_export, graphql, health, panics::catch_http_panics, request_id::RequestId,
@@ -55,7 +55,9 @@ impl Application {
     /// The application context without a listener, for commands that run once (`cogo-api purge`).
     pub async fn context_only(settings: Settings) -> Result<AppContext, String> {
         let db = database::connect_and_migrate(&settings).await?;
-        Ok(context_of(&settings, &Modules::new(&settings), db, Arc::new(SystemClock)))
+        // A command that runs once keeps no caches: a feed that is never live.
+        let changes = ChangeFeed::shared_database();
+        Ok(context_of(&settings, &Modules::new(&settings), db, Arc::new(SystemClock), changes))
     }
 
     pub async fn build_with_database(
@@ -65,7 +67,8 @@ impl Application {
     ) -> Result<Self, String> {
         let statements = StatementCounter::install(&mut db);
         let modules = Modules::new(&settings);
-        let app = context_of(&settings, &modules, db, clock);
+        let changes = change_listener::change_feed(&db).await;
+        let app = context_of(&settings, &modules, db, clock, changes);
         let rate_limiter = RateLimiter::new(&settings.rate_limits)?;
         let metrics = Metrics::new(rate_limiter.clone(), statements.clone())?;
         let schema = build_schema(&app, &modules, &settings, &rate_limiter, &metrics);
@@ -190,8 +193,14 @@ fn cors(origins: &[String]) -> Cors {
 }
 
 /// What every resolver and service gets: the database, the clock, every module's hooks and the retention periods.
-fn context_of(settings: &Settings, modules: &Modules, db: DatabaseConnection, clock: SharedClock) -> AppContext {
-    AppContext { db, clock, hooks: modules.hooks(), retention: settings.retention }
+fn context_of(
+    settings: &Settings,
+    modules: &Modules,
+    db: DatabaseConnection,
+    clock: SharedClock,
+    changes: ChangeFeed,
+) -> AppContext {
+    AppContext { db, clock, hooks: modules.hooks(), retention: settings.retention, changes }
 }
 
 /// Registers for SIGTERM and Ctrl-C at once, before "listening" is logged: a stop signal that arrives the moment the

@@ -18,6 +18,7 @@ mod m20261125_000012_offers_disclosures;
 mod m20261125_000013_referral_reward_references;
 mod m20261125_000014_unlock_idempotency;
 mod m20261125_000015_session_lifetime;
+mod m20261125_000016_change_notifications;
 
 pub struct Migrator;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000013_referral_reward_references::Migration),
             Box::new(m20261125_000014_unlock_idempotency::Migration),
             Box::new(m20261125_000015_session_lifetime::Migration),
+            Box::new(m20261125_000016_change_notifications::Migration),
         ]
     }
 }

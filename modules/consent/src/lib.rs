@@ -12,7 +12,8 @@ pub mod service;
 
 use std::sync::Arc;
 
-use cogo_kernel::{Module, ModuleHooks};
+use async_graphql::SchemaBuilder;
+use cogo_kernel::{AppContext, Module, ModuleHooks};
 
 pub use graphql::{ConsentMutation, ConsentOfMe, ConsentQuery};
 pub use legal_basis::LegalBasis;
@@ -26,5 +27,11 @@ impl Module for ConsentModule {
 
     fn hooks(&self) -> Option<Arc<dyn ModuleHooks>> {
         Some(Arc::new(hooks::ConsentHooks))
+    }
+
+    fn register<Q, M, S>(&self, builder: SchemaBuilder<Q, M, S>, app: &AppContext) -> SchemaBuilder<Q, M, S> {
+        let policy_cache = Arc::new(service::PolicyCache::default());
+        app.changes.subscribe(policy_cache.clone());
+        builder.data(policy_cache)
     }
 }

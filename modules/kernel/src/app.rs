@@ -6,7 +6,7 @@ use async_graphql::Context;
 use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
 
-use crate::{clock::SharedClock, error::AppError, hooks::Hooks, retention::RetentionPolicy};
+use crate::{changes::ChangeFeed, clock::SharedClock, error::AppError, hooks::Hooks, retention::RetentionPolicy};
 
 #[derive(Clone)]
 pub struct AppContext {
@@ -15,6 +15,8 @@ pub struct AppContext {
     pub hooks: Arc<Hooks>,
     /// How long each kind of data is kept: read by the retention purge and by what users are told.
     pub retention: RetentionPolicy,
+    /// What in-process caches hear changes through (this instance's and, on PostgreSQL, every other's).
+    pub changes: ChangeFeed,
 }
 
 impl AppContext {

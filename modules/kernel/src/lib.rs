@@ -6,6 +6,7 @@
 
 pub mod actor;
 pub mod app;
+pub mod changes;
 pub mod clock;
 pub mod complexity;
 pub mod date;
@@ -23,6 +24,7 @@ pub mod short_code;
 
 pub use actor::{Actor, Role};
 pub use app::AppContext;
+pub use changes::{Change, ChangeFeed, ChangeListener};
 pub use clock::{Clock, ManualClock, SharedClock, SystemClock};
 pub use date::Date;
 pub use error::{AppError, AppResult, ErrorCode, SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS};

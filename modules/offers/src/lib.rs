@@ -43,9 +43,12 @@ impl Module for OffersModule {
     }
 
     fn register<Q, M, S>(&self, builder: SchemaBuilder<Q, M, S>, app: &AppContext) -> SchemaBuilder<Q, M, S> {
+        let known_partners = Arc::new(loaders::KnownPartners::new(app.changes.clone()));
+        app.changes.subscribe(known_partners.clone());
         builder
             .data(self.config.clone())
-            .data(DataLoader::new(loaders::PartnerLoader { db: app.db.clone() }, tokio::spawn))
+            .data(known_partners.clone())
+            .data(DataLoader::new(loaders::PartnerLoader { db: app.db.clone(), known: known_partners }, tokio::spawn))
             .data(DataLoader::new(loaders::OfferLoader { db: app.db.clone() }, tokio::spawn))
             .data(DataLoader::new(loaders::RestrictionLoader { db: app.db.clone() }, tokio::spawn))
     }

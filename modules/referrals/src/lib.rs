@@ -12,7 +12,8 @@ pub mod service;
 
 use std::sync::Arc;
 
-use cogo_kernel::{Module, ModuleHooks};
+use async_graphql::SchemaBuilder;
+use cogo_kernel::{AppContext, Module, ModuleHooks};
 
 pub use config::ReferralRewards;
 pub use graphql::ReferralsOfMe;
@@ -35,5 +36,9 @@ impl Module for ReferralsModule {
 
     fn hooks(&self) -> Option<Arc<dyn ModuleHooks>> {
         Some(Arc::new(hooks::ReferralsHooks { rewards: self.rewards }))
+    }
+
+    fn register<Q, M, S>(&self, builder: SchemaBuilder<Q, M, S>, _app: &AppContext) -> SchemaBuilder<Q, M, S> {
+        builder.data(Arc::new(service::KnownCodes::default()))
     }
 }

@@ -1,8 +1,11 @@
 //! Settings of the users module, filled by the gateway from its configuration.
 
+use std::sync::Arc;
+
 use chrono::Duration;
 
 use crate::domain::{RefreshGrace, SessionLifetime};
+use crate::service::OpenSessions;
 
 #[derive(Clone)]
 pub struct UsersConfig {
@@ -18,6 +21,9 @@ pub struct UsersConfig {
     pub session_max_lifetime: Duration,
     /// How long after a rotation the previous refresh token is still accepted (10 seconds by default; zero: never).
     pub refresh_grace: Duration,
+    /// Not a setting: the sessions this instance knows open, shared by every holder of this configuration (the
+    /// gateway authenticates with it, the module keeps it current through the change feed).
+    pub open_sessions: Arc<OpenSessions>,
 }
 
 impl UsersConfig {
@@ -29,6 +35,7 @@ impl UsersConfig {
             session_ttl: Duration::days(30),
             session_max_lifetime: Duration::days(90),
             refresh_grace: Duration::seconds(10),
+            open_sessions: Arc::default(),
         }
     }
 

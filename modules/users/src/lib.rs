@@ -49,6 +49,7 @@ impl Module for UsersModule {
     }
 
     fn register<Q, M, S>(&self, builder: SchemaBuilder<Q, M, S>, app: &AppContext) -> SchemaBuilder<Q, M, S> {
+        app.changes.subscribe(self.config.open_sessions.clone());
         builder
             .data(self.config.clone())
             .data(DataLoader::new(loaders::UserLoader { db: app.db.clone() }, tokio::spawn))

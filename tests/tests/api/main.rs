@@ -3,6 +3,7 @@
 mod consent;
 mod faults;
 mod gateway;
+mod hot_paths;
 mod http_hygiene;
 mod http_transport;
 mod limits;

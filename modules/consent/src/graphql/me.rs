@@ -1,3 +1,5 @@
+use std::sync::Arc;
+
 use async_graphql::{Context, Object, connection::Connection};
 use cogo_kernel::{
     AppContext,
@@ -47,6 +49,7 @@ impl ConsentOfMe {
 
     /// The privacy-policy version you still need to accept, or null when you have accepted the one in force.
     async fn pending_policy_version(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<i32>> {
-        Ok(service::pending_policy_version(&AppContext::of(ctx)?.db, self.user_id).await?)
+        let cache = ctx.data::<Arc<service::PolicyCache>>()?;
+        Ok(cache.pending_for(AppContext::of(ctx)?, self.user_id).await?)
     }
 }

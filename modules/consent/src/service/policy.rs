@@ -2,8 +2,10 @@
 //! new version (`pendingPolicyVersion`), earlier versions retrievable.
 
 use cogo_entities::consent::{policy_acceptance, policy_version};
-use cogo_kernel::{Actor, AppContext, AppError};
-use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait, QueryOrder, TransactionTrait};
+use cogo_kernel::{Actor, AppContext, AppError, Change};
+use sea_orm::{
+    ActiveValue::Set, ConnectionTrait, EntityTrait, PaginatorTrait, QueryOrder, QuerySelect, TransactionTrait,
+};
 use uuid::Uuid;
 
 pub const MAX_BODY_CHARS: usize = 200_000;
@@ -16,6 +18,23 @@ pub async fn current_policy(db: &impl ConnectionTrait) -> Result<policy_version:
         .one(db)
         .await?
         .ok_or_else(|| AppError::internal("no privacy policy version exists"))
+}
+
+/// The number of the version in force, without its text.
+pub async fn current_policy_version(db: &impl ConnectionTrait) -> Result<i32, AppError> {
+    policy_version::Entity::find()
+        .select_only()
+        .column(policy_version::Column::Version)
+        .order_by_desc(policy_version::Column::Version)
+        .into_tuple()
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::internal("no privacy policy version exists"))
+}
+
+/// Whether the user has accepted this version.
+pub async fn has_accepted(db: &impl ConnectionTrait, user_id: Uuid, version: i32) -> Result<bool, AppError> {
+    Ok(policy_acceptance::Entity::find_by_id((user_id, version)).count(db).await? > 0)
 }
 
 /// Every version, oldest first.
@@ -49,6 +68,7 @@ pub async fn publish_policy(app: &AppContext, body: &str, summary: &str) -> Resu
     .exec_with_returning(&txn)
     .await?;
     txn.commit().await?;
+    app.changes.publish(Change::PolicyChanged);
     tracing::info!(version = next, "privacy policy published");
     Ok(published)
 }
@@ -86,7 +106,6 @@ pub async fn record_acceptance(
 
 /// The current version while the user has not accepted it, else `None`.
 pub async fn pending_policy_version(db: &impl ConnectionTrait, user_id: Uuid) -> Result<Option<i32>, AppError> {
-    let current = current_policy(db).await?.version;
-    let accepted = policy_acceptance::Entity::find_by_id((user_id, current)).one(db).await?;
-    Ok(accepted.is_none().then_some(current))
+    let current = current_policy_version(db).await?;
+    Ok((!has_accepted(db, user_id, current).await?).then_some(current))
 }

@@ -7,6 +7,7 @@ use cogo_kernel::{
     AppContext,
     pagination::{PageRequest, connection_from, time_id_key},
 };
+use tokio::sync::OnceCell;
 use uuid::Uuid;
 
 use crate::{kind::EntryKind, service};
@@ -26,25 +27,34 @@ impl PointsOfMe {
 impl PointsOfMe {
     /// Your CoGo points: one for every full kilometre walked, spent on offers.
     async fn points(&self) -> Points {
-        Points { user_id: self.user_id }
+        Points { user_id: self.user_id, balance: OnceCell::new() }
     }
 }
 
 /// Your points balance and its history.
 pub struct Points {
     user_id: Uuid,
+    /// `balance` and `lifetimeEarned` come from one row: read once per request, whichever field asks first.
+    balance: OnceCell<service::Balance>,
+}
+
+impl Points {
+    async fn balance_row(&self, ctx: &Context<'_>) -> async_graphql::Result<service::Balance> {
+        let app = AppContext::of(ctx)?;
+        Ok(*self.balance.get_or_try_init(|| service::balance_of(&app.db, self.user_id)).await?)
+    }
 }
 
 #[Object]
 impl Points {
     /// Points you can spend now. Never negative.
     async fn balance(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {
-        Ok(service::balance_of(&AppContext::of(ctx)?.db, self.user_id).await?.balance)
+        Ok(self.balance_row(ctx).await?.balance)
     }
 
     /// Every point you have ever earned.
     async fn lifetime_earned(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {
-        Ok(service::balance_of(&AppContext::of(ctx)?.db, self.user_id).await?.lifetime_earned)
+        Ok(self.balance_row(ctx).await?.lifetime_earned)
     }
 
     /// The ledger, newest first.

@@ -3,7 +3,7 @@
 //! received the person's data are recorded on the request, so they can be told (art. 19).
 
 use chrono::{DateTime, Utc};
-use cogo_kernel::{AppContext, AppError, DataRecipient, DataSubjectRequestKind};
+use cogo_kernel::{AppContext, AppError, Change, DataRecipient, DataSubjectRequestKind};
 use sea_orm::{DatabaseTransaction, TransactionTrait};
 use uuid::Uuid;
 
@@ -22,6 +22,7 @@ pub async fn delete_own_account(app: &AppContext, user_id: Uuid, password: &str)
     let recipients = erase(app, &txn, user_id, now).await?;
     register::record_erasure_in_app(&txn, user_id, &recipients, now).await?;
     txn.commit().await?;
+    app.changes.publish(Change::SessionsEnded { user_id });
     tracing::info!(recipients = recipients.len(), "account erased at the user's request");
     Ok(())
 }
@@ -44,6 +45,8 @@ pub async fn erase_on_request(app: &AppContext, user_id: Uuid, request_id: Uuid)
     let recipients = erase(app, &txn, user_id, now).await?;
     register::mark_completed(&txn, request, now, Some(&recipients)).await?;
     txn.commit().await?;
+    // The account's sessions went with it (foreign keys cascade): this instance forgets them now.
+    app.changes.publish(Change::SessionsEnded { user_id });
     tracing::info!(data_subject_request = %request_id, recipients = recipients.len(), "account erased on a recorded request");
     Ok(())
 }

@@ -29,7 +29,8 @@ impl ReferralsOfMe {
 impl ReferralsOfMe {
     /// Your referral code: 8 characters, no 0/O or 1/I/L. A friend who enters it at sign-up becomes your recruit.
     async fn referral_code(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
-        Ok(service::ensure_code_of(AppContext::of(ctx)?, self.user_id).await?)
+        let known = ctx.data::<std::sync::Arc<service::KnownCodes>>()?;
+        Ok(known.code_of(AppContext::of(ctx)?, self.user_id).await?)
     }
 
     /// The friends who signed up with your code, by name only: the 100 oldest. `recruitCount` says how many there

@@ -117,6 +117,9 @@ fn oldest_first_after(recruiter_id: Uuid, after: Option<RecruitKey>) -> sea_orm:
 /// Names for the rows, one query for the names and one for the restrictions whatever the number of rows. Closed
 /// accounts are left out: the users module gives names of open accounts only.
 async fn listed(db: &impl ConnectionTrait, rows: Vec<referral::Model>) -> Result<Vec<ListedRecruit>, AppError> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
     let ids: Vec<Uuid> = rows.iter().map(|row| row.recruit_id).collect();
     let mut names = cogo_users::service::names_of(db, &ids).await?;
     let restricted: std::collections::HashSet<Uuid> =

@@ -24,6 +24,11 @@ impl SessionLifetime {
         now - self.max
     }
 
+    /// The instant a session with these times ends, unless refreshed (which moves `expires_at`) or revoked.
+    pub fn open_until(&self, created_at: DateTime<Utc>, expires_at: DateTime<Utc>) -> DateTime<Utc> {
+        std::cmp::min(expires_at, created_at + self.max)
+    }
+
     /// Whether a session with these times is still open at `now`.
     pub fn is_open(&self, created_at: DateTime<Utc>, expires_at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
         expires_at > now && created_at > self.created_after(now)

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use cogo_entities::users::{session, user};
-use cogo_kernel::{Actor, AppContext, AppError, DataSubjectRequestKind, DomainEvent};
+use cogo_kernel::{Actor, AppContext, AppError, Change, DataSubjectRequestKind, DomainEvent};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
     TransactionTrait, sea_query::Expr,
@@ -180,6 +180,7 @@ pub async fn change_password(
         .exec(&txn)
         .await?;
     txn.commit().await?;
+    app.changes.publish(Change::SessionsEnded { user_id: actor.user_id });
     Ok(())
 }
 

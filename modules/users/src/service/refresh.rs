@@ -15,7 +15,7 @@
 
 use chrono::{DateTime, Utc};
 use cogo_entities::users::{refresh_token, session};
-use cogo_kernel::{AppContext, AppError};
+use cogo_kernel::{AppContext, AppError, Change};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, TransactionTrait, sea_query::Expr,
 };
@@ -55,6 +55,7 @@ pub async fn refresh_session(
     } else if !within_grace(&txn, config.grace(), session.id, &presented_hash, now).await? {
         revoke(&txn, session.id, "refresh_token_reuse", now).await?;
         txn.commit().await?;
+        app.changes.publish(Change::SessionsEnded { user_id: session.user_id });
         tracing::warn!(session_id = %session.id, "refresh token reused; session revoked");
         return Err(AppError::Unauthenticated("refresh token was already used; the session has been revoked"));
     }

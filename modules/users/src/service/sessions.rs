@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use cogo_entities::users::{refresh_token, session, user};
-use cogo_kernel::{Actor, AppContext, AppError};
+use cogo_kernel::{Actor, AppContext, AppError, Change};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait,
     sea_query::Expr,
@@ -100,23 +100,41 @@ pub async fn start_session(
 
 /// Ends the actor's session: its access and refresh tokens stop working at once.
 pub async fn log_out(app: &AppContext, actor: &Actor) -> Result<(), AppError> {
-    revoke(&app.db, actor.session_id, "logout", app.now()).await
+    revoke(&app.db, actor.session_id, "logout", app.now()).await?;
+    app.changes.publish(Change::SessionsEnded { user_id: actor.user_id });
+    Ok(())
 }
 
-/// Turns a bearer token into the actor, checking the token and that its session is still open.
+/// Turns a bearer token into the actor, checking the token and that its session is still open: from memory when
+/// this instance has seen the session open and nothing has ended the user's sessions since (see
+/// [`OpenSessions`](super::OpenSessions)), else from its row.
 /// The error is a reason for the client, never a hint about which accounts exist.
 pub async fn authenticate(app: &AppContext, config: &UsersConfig, bearer: &str) -> Result<Actor, AppError> {
     let now = app.now();
     let actor = verify_access_token(config, bearer, now).map_err(AppError::Unauthenticated)?;
+    let known = &config.open_sessions;
+    if app.changes.is_live() && known.is_open(actor.user_id, actor.session_id, now) {
+        return Ok(actor);
+    }
+    let generation = known.generation();
+    let lifetime = config.lifetime();
     let open = session::Entity::find_by_id(actor.session_id)
         .filter(session::Column::UserId.eq(actor.user_id))
         .filter(session::Column::RevokedAt.is_null())
         .filter(session::Column::ExpiresAt.gt(now))
-        .filter(session::Column::CreatedAt.gt(config.lifetime().created_after(now)))
+        .filter(session::Column::CreatedAt.gt(lifetime.created_after(now)))
         .one(&app.db)
         .await?;
     match open {
-        Some(_) => Ok(actor),
+        Some(session) => {
+            known.remember(
+                actor.user_id,
+                actor.session_id,
+                lifetime.open_until(session.created_at, session.expires_at),
+                generation,
+            );
+            Ok(actor)
+        }
         None => Err(AppError::Unauthenticated("the session has ended; log in again")),
     }
 }

@@ -31,15 +31,13 @@ async fn listing_offers_loads_their_partners_in_one_batch() {
         live_offer(&w.app, &merchants[i % merchants.len()], json!({ "title": format!("Offer {i}") })).await;
     }
 
-    let (small, small_body) = statements_of(&w.app, &w.user, OFFERS_WITH_PARTNERS, json!({ "first": 2 })).await;
-    let (large, large_body) = statements_of(&w.app, &w.user, OFFERS_WITH_PARTNERS, json!({ "first": 50 })).await;
+    // First sight of the session and of the five partners (later pages find both remembered: see `hot_paths`).
+    let (cold, body) = statements_of(&w.app, &w.user, OFFERS_WITH_PARTNERS, json!({ "first": 50 })).await;
 
-    assert_eq!(nodes(&small_body, &["offers"]).len(), 2);
-    let large_nodes = nodes(&large_body, &["offers"]);
-    assert_eq!(large_nodes.len(), 50);
-    assert!(large_nodes.iter().all(|n| n["partner"]["name"].is_string()));
-    assert_eq!(small, large, "the count does not grow with the page size");
-    assert!(large <= 6, "{large} statements");
+    let offers = nodes(&body, &["offers"]);
+    assert_eq!(offers.len(), 50);
+    assert!(offers.iter().all(|n| n["partner"]["name"].is_string()));
+    assert_eq!(cold, 3, "the session, the page, and one batch for all five partners");
 }
 
 #[tokio::test]

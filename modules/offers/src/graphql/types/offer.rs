@@ -1,3 +1,5 @@
+use std::sync::Arc;
+
 use async_graphql::{Context, ID, Object, dataloader::DataLoader};
 use chrono::{DateTime, Utc};
 use cogo_entities::offers::offer;
@@ -5,7 +7,7 @@ use cogo_kernel::AppError;
 
 use crate::domain::{OfferKind, OfferStatus};
 use crate::graphql::types::Partner;
-use crate::loaders::PartnerLoader;
+use crate::loaders::{KnownPartners, PartnerLoader};
 use crate::service::kind_of;
 
 /// An offer as users see it: what it costs, how long it lasts, how many are left, and whose it is.
@@ -62,6 +64,9 @@ impl Offer {
 
     /// The partner business behind the offer.
     async fn partner(&self, ctx: &Context<'_>) -> async_graphql::Result<Partner> {
+        if let Some(known) = ctx.data::<Arc<KnownPartners>>()?.get(self.0.partner_id) {
+            return Ok(Partner::from(known));
+        }
         let loader = ctx.data::<DataLoader<PartnerLoader>>()?;
         Ok(loader.load_one(self.0.partner_id).await?.map(Partner::from).ok_or(AppError::NotFound("partner"))?)
     }

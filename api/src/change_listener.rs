@@ -1,0 +1,72 @@
+//! The instance's ear on PostgreSQL: `LISTEN cogo_changes` on a connection of its own, feeding what other
+//! instances (and the CLI, and triggers) changed into the [`ChangeFeed`], so in-process caches stay correct with
+//! several instances on one database.
+//!
+//! While the connection is down the feed is not live (caches read the database); once it is back, caches start
+//! empty, since changes made meanwhile were not heard.
+
+use std::time::Duration;
+
+use cogo_kernel::{ChangeFeed, changes::CHANNEL};
+use sea_orm::sqlx::postgres::{PgListener, PgPool};
+use sea_orm::{DatabaseConnection, DbBackend};
+
+/// How long to wait between attempts to get the listening connection back.
+const RECONNECT_DELAY: Duration = Duration::from_secs(1);
+/// How long start-up waits for the first connection before serving with the caches off.
+const FIRST_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The feed for this database: on SQLite (one process) live at once; on PostgreSQL live while a listener runs. The
+/// first connection is made before this returns (or after a short timeout, then in the background), so a fresh
+/// instance serves from its caches at once.
+pub async fn change_feed(db: &DatabaseConnection) -> ChangeFeed {
+    if db.get_database_backend() != DbBackend::Postgres {
+        return ChangeFeed::single_process();
+    }
+    let feed = ChangeFeed::shared_database();
+    let pool = db.get_postgres_connection_pool().clone();
+    let first = tokio::time::timeout(FIRST_CONNECT_TIMEOUT, listen(&pool)).await.ok().and_then(Result::ok);
+    if first.is_some() {
+        feed.listening();
+    }
+    tokio::spawn(run(pool, feed.clone(), first));
+    feed
+}
+
+async fn listen(pool: &PgPool) -> Result<PgListener, sea_orm::sqlx::Error> {
+    let mut listener = PgListener::connect_with(pool).await?;
+    listener.listen(CHANNEL).await?;
+    Ok(listener)
+}
+
+async fn run(pool: PgPool, feed: ChangeFeed, mut listener: Option<PgListener>) {
+    loop {
+        let Some(active) = listener.as_mut() else {
+            if pool.is_closed() {
+                return;
+            }
+            tokio::time::sleep(RECONNECT_DELAY).await;
+            if let Ok(fresh) = listen(&pool).await {
+                listener = Some(fresh);
+                feed.listening();
+                tracing::info!("listening for changes again");
+            }
+            continue;
+        };
+        match active.try_recv().await {
+            Ok(Some(notification)) => feed.notified(notification.payload()),
+            // The connection was lost and sqlx has already made and subscribed a new one: what changed in between
+            // was not heard, so the caches start again from empty.
+            Ok(None) => {
+                feed.listening();
+                tracing::warn!("the connection that listens for changes was replaced; caches emptied");
+            }
+            // No new connection (the database is away, or the pool closed at shutdown): caches off until one is made.
+            Err(_) => {
+                feed.not_listening();
+                listener = None;
+                tracing::warn!("lost the connection that listens for changes; caches are off until it is back");
+            }
+        }
+    }
+}
