@@ -11,7 +11,8 @@ use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-const ME: &str = "{ me { id } }";
+/// `name` needs the database (`id` alone is known from the token once the session is remembered).
+const ME: &str = "{ me { id name } }";
 const PRIVACY_POLICY: &str = "{ privacyPolicy { version } }";
 const SET_CONSENT: &str = "mutation SetConsent($purpose: String!, $granted: Boolean!) {
   setConsent(purpose: $purpose, granted: $granted) { granted } }";

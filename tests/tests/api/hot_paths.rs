@@ -4,7 +4,8 @@
 //! after an app's first. And the caches behind those counts never outlive what they remember: a log-out, a new
 //! policy version or a password change is seen on the very next request, on this instance and on another.
 
-use cogo_tests::{TestApp, TestUser, data, error_code, spawn_app, spawn_app_on};
+use cogo_api::settings::Secrets;
+use cogo_tests::{TestApp, TestUser, data, error_code, spawn_app, spawn_app_on, spawn_app_with};
 use serde_json::{Value, json};
 
 use crate::offers::{
@@ -18,6 +19,8 @@ const POINTS_HISTORY: &str = "query PointsHistory($first: Int, $after: String) {
   me { points { balance ledger(first: $first, after: $after) {
     edges { cursor node { id amount kind description createdAt } } pageInfo { hasNextPage endCursor } } } } }";
 const TYPENAME: &str = "{ __typename }";
+/// Needs a signed-in user and nothing from the database once the session is remembered.
+const ME_ID: &str = "{ me { id } }";
 const LOG_OUT: &str = "mutation LogOut { logOut }";
 const PUBLISH: &str = "mutation PublishPrivacyPolicy($body: String!, $summaryOfChanges: String!) {
   publishPrivacyPolicy(body: $body, summaryOfChanges: $summaryOfChanges) { version } }";
@@ -145,29 +148,32 @@ async fn a_page_of_my_redemptions_takes_two_statements_whatever_its_size() {
     assert_eq!((small, large), (2, 2), "the redemptions and their offers");
 }
 
+/// The root secret the instances of one deployment share.
+const ROOT: &[u8] = b"one-deployment-root-secret-0123456789";
+
 /// Two instances on one database, as behind a load balancer: PostgreSQL only (SQLite is one process's file).
-async fn second_instance(app: &TestApp) -> Option<TestApp> {
-    app.database_url.starts_with("postgres").then_some(())?;
-    Some(spawn_app_on(app.database_url.clone(), |_| {}).await)
+async fn two_instances() -> Option<(TestApp, TestApp)> {
+    let a = spawn_app_with(|s| s.secrets = Secrets::derive_from(ROOT, None)).await;
+    a.database_url.starts_with("postgres").then_some(())?;
+    let b = spawn_app_on(a.database_url.clone(), |s| s.secrets = Secrets::derive_from(ROOT, None)).await;
+    Some((a, b))
 }
 
 #[tokio::test]
 async fn a_log_out_on_one_instance_is_refused_on_the_next_request_to_another() {
-    let a = spawn_app().await;
-    let Some(b) = second_instance(&a).await else { return };
+    let Some((a, b)) = two_instances().await else { return };
     let anna = a.sign_up("Anna").await;
-    data(&b.gql_as(&anna, ME, json!({})).await);
-    data(&a.gql_as(&anna, ME, json!({})).await);
+    data(&b.gql_as(&anna, ME_ID, json!({})).await);
+    data(&a.gql_as(&anna, ME_ID, json!({})).await);
 
     assert_eq!(data(&a.gql_as(&anna, LOG_OUT, json!({})).await)["logOut"], true);
-    assert_eq!(error_code(&b.gql_as(&anna, TYPENAME, json!({})).await), "UNAUTHENTICATED");
-    assert_eq!(error_code(&a.gql_as(&anna, TYPENAME, json!({})).await), "UNAUTHENTICATED");
+    assert_eq!(error_code(&b.gql_as(&anna, ME_ID, json!({})).await), "UNAUTHENTICATED");
+    assert_eq!(error_code(&a.gql_as(&anna, ME_ID, json!({})).await), "UNAUTHENTICATED");
 }
 
 #[tokio::test]
 async fn a_policy_published_on_one_instance_is_pending_on_the_next_request_to_another() {
-    let a = spawn_app().await;
-    let Some(b) = second_instance(&a).await else { return };
+    let Some((a, b)) = two_instances().await else { return };
     let anna = a.sign_up("Anna").await;
     let admin = a.grant_role(&a.sign_up("Ada").await, "ADMIN").await;
     assert!(data(&b.gql_as(&anna, ME, json!({})).await)["me"]["pendingPolicyVersion"].is_null());
