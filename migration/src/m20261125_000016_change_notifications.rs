@@ -32,9 +32,36 @@ const UP: &[&str] = &[
      END $$",
     "CREATE TRIGGER partner_changed AFTER INSERT OR UPDATE OR DELETE ON partners
      FOR EACH ROW EXECUTE FUNCTION cogo_notify_partner_changed()",
+    "CREATE FUNCTION cogo_notify_user_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+     BEGIN
+       PERFORM pg_notify('cogo_changes', 'user:' || OLD.id::text);
+       RETURN NULL;
+     END $$",
+    "CREATE TRIGGER user_changed AFTER UPDATE OR DELETE ON users
+     FOR EACH ROW EXECUTE FUNCTION cogo_notify_user_changed()",
+    "CREATE FUNCTION cogo_notify_points_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+     BEGIN
+       PERFORM pg_notify('cogo_changes', 'points:' || (CASE TG_OP WHEN 'DELETE' THEN OLD.user_id ELSE NEW.user_id END)::text);
+       RETURN NULL;
+     END $$",
+    "CREATE TRIGGER points_changed AFTER INSERT OR UPDATE OR DELETE ON point_balances
+     FOR EACH ROW EXECUTE FUNCTION cogo_notify_points_changed()",
+    "CREATE FUNCTION cogo_notify_recruits_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+     BEGIN
+       PERFORM pg_notify('cogo_changes', 'recruits:' || (CASE TG_OP WHEN 'DELETE' THEN OLD.recruiter_id ELSE NEW.recruiter_id END)::text);
+       RETURN NULL;
+     END $$",
+    "CREATE TRIGGER recruits_changed AFTER INSERT OR UPDATE OR DELETE ON referrals
+     FOR EACH ROW EXECUTE FUNCTION cogo_notify_recruits_changed()",
 ];
 
 const DOWN: &[&str] = &[
+    "DROP TRIGGER IF EXISTS recruits_changed ON referrals",
+    "DROP FUNCTION IF EXISTS cogo_notify_recruits_changed()",
+    "DROP TRIGGER IF EXISTS points_changed ON point_balances",
+    "DROP FUNCTION IF EXISTS cogo_notify_points_changed()",
+    "DROP TRIGGER IF EXISTS user_changed ON users",
+    "DROP FUNCTION IF EXISTS cogo_notify_user_changed()",
     "DROP TRIGGER IF EXISTS partner_changed ON partners",
     "DROP FUNCTION IF EXISTS cogo_notify_partner_changed()",
     "DROP TRIGGER IF EXISTS policy_changed ON privacy_policy_versions",

@@ -207,3 +207,27 @@ pub fn data(body: &Value) -> &Value {
     assert!(body.get("errors").is_none(), "unexpected errors: {body}");
     &body["data"]
 }
+
+/// Credits points straight through the points service, outside any request (as a background job would): no
+/// instance's cache hears of it but through the database (PostgreSQL's notification). [`credit_points`] is the
+/// credit as a request makes it.
+pub async fn credit_points_outside_requests(app: &TestApp, user: &TestUser, amount: i64) {
+    use cogo_points::{EntryKind, service};
+    use sea_orm::TransactionTrait;
+    let ctx = &app.context;
+    let txn = ctx.db.begin().await.unwrap();
+    let movement = service::Movement {
+        user_id: Uuid::parse_str(&user.id).unwrap(),
+        kind: EntryKind::Adjustment,
+        amount,
+        description: "test points".into(),
+        reference: format!("test:{}", Uuid::new_v4()),
+    };
+    service::credit(&txn, &ctx.hooks, ctx.now(), movement).await.unwrap();
+    txn.commit().await.unwrap();
+}
+
+/// Credits points as a request would: committed, then this instance's caches told.
+pub async fn credit_points(app: &TestApp, user: &TestUser, amount: i64) {
+    app.context.changes.scope(credit_points_outside_requests(app, user, amount)).await;
+}

@@ -94,7 +94,8 @@ async fn execute(
     }
     let started = ExecutionStarted::default();
     request = request.data(started.clone());
-    let response = schema.execute(request).await;
+    // Changes the request's transactions made reach this instance's caches when it ends, after they committed.
+    let response = app.changes.scope(schema.execute(request)).await;
     graphql_response::into_http(response, started.get(), media)
 }
 

@@ -1,13 +1,16 @@
 //! Changes that in-process caches must hear about, from this instance and from every other instance on the same
 //! database.
 //!
-//! Caches of read-mostly data (sessions known to be open, the policy version in force, ...) subscribe here. A
-//! service that changes such data tells this instance's caches at once, after its transaction commits
-//! ([`ChangeFeed::publish`]); other instances hear of it from PostgreSQL (`LISTEN/NOTIFY`, fed by triggers on the
-//! tables, so a change made by any instance, by the CLI or by hand in `psql` is heard). While the feed is not
+//! Caches of read-mostly data (sessions known to be open, the policy version in force, profiles, balances, ...)
+//! subscribe here. A service that changes such data tells this instance's caches once its transaction committed:
+//! [`ChangeFeed::publish`] when it commits the transaction itself, [`after_commit`] when it writes inside a
+//! transaction someone else commits (the change is published when the request ends, see [`ChangeFeed::scope`]).
+//! Other instances hear of it from PostgreSQL (`LISTEN/NOTIFY`, fed by triggers on the tables, so a change made
+//! by any instance, by the CLI or by hand in `psql` is heard). While the feed is not
 //! [`live`](ChangeFeed::is_live) (no listener yet, or its connection was lost) caches must not answer from memory:
 //! every read goes to the database until the listener is back and the caches were emptied.
 
+use std::cell::RefCell;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 
@@ -26,6 +29,25 @@ pub enum Change {
     PolicyChanged,
     /// A partner's row was created, changed or removed.
     PartnerChanged { partner_id: Uuid },
+    /// A user's profile (name, e-mail) changed, or the account is gone.
+    UserChanged { user_id: Uuid },
+    /// A user's points balance moved.
+    PointsChanged { user_id: Uuid },
+    /// Someone signed up with this user's referral code (or a recruit's link went).
+    RecruitsChanged { recruiter_id: Uuid },
+}
+
+tokio::task_local! {
+    /// The changes made inside the current request's transactions, published when the request ends.
+    static AFTER_COMMIT: RefCell<Vec<Change>>;
+}
+
+/// Publishes `change` on this instance when the current request ends, after the transaction it was made in
+/// committed (or rolled back: then forgetting was merely unneeded). For a write inside a transaction the caller
+/// commits: forgetting before the commit would let a reader cache the old value again. Outside a request (a
+/// background job) only other instances hear of it, through the database's trigger.
+pub fn after_commit(change: Change) {
+    let _ = AFTER_COMMIT.try_with(|pending| pending.borrow_mut().push(change));
 }
 
 impl Change {
@@ -35,16 +57,25 @@ impl Change {
             Self::SessionsEnded { user_id } => format!("sessions_ended:{user_id}"),
             Self::PolicyChanged => "policy".into(),
             Self::PartnerChanged { partner_id } => format!("partner:{partner_id}"),
+            Self::UserChanged { user_id } => format!("user:{user_id}"),
+            Self::PointsChanged { user_id } => format!("points:{user_id}"),
+            Self::RecruitsChanged { recruiter_id } => format!("recruits:{recruiter_id}"),
         }
     }
 
     /// Reads a notification payload; `None` for one this version does not know (a newer instance's), which the
     /// listener treats as "forget everything" to stay safe.
     pub fn parse(payload: &str) -> Option<Self> {
-        match payload.split_once(':') {
-            Some(("sessions_ended", id)) => Uuid::parse_str(id).ok().map(|user_id| Self::SessionsEnded { user_id }),
-            Some(("partner", id)) => Uuid::parse_str(id).ok().map(|partner_id| Self::PartnerChanged { partner_id }),
-            None if payload == "policy" => Some(Self::PolicyChanged),
+        let Some((kind, id)) = payload.split_once(':') else {
+            return (payload == "policy").then_some(Self::PolicyChanged);
+        };
+        let id = Uuid::parse_str(id).ok()?;
+        match kind {
+            "sessions_ended" => Some(Self::SessionsEnded { user_id: id }),
+            "partner" => Some(Self::PartnerChanged { partner_id: id }),
+            "user" => Some(Self::UserChanged { user_id: id }),
+            "points" => Some(Self::PointsChanged { user_id: id }),
+            "recruits" => Some(Self::RecruitsChanged { recruiter_id: id }),
             _ => None,
         }
     }
@@ -100,6 +131,20 @@ impl ChangeFeed {
         self.each(|listener| listener.changed(&change));
     }
 
+    /// Runs one request: what its services publish with [`after_commit`] is published when it ends.
+    pub async fn scope<F: Future>(&self, request: F) -> F::Output {
+        let (output, pending) = AFTER_COMMIT
+            .scope(RefCell::new(Vec::new()), async {
+                let output = request.await;
+                (output, AFTER_COMMIT.with(|pending| pending.take()))
+            })
+            .await;
+        for change in pending {
+            self.publish(change);
+        }
+        output
+    }
+
     /// The listener for other instances' changes lost its connection: stop answering from memory.
     pub fn not_listening(&self) {
         self.0.live.store(false, Ordering::Release);
@@ -134,9 +179,15 @@ mod tests {
     #[test]
     fn payloads_round_trip_and_unknown_ones_are_not_guessed() {
         let user_id = Uuid::now_v7();
-        for change in
-            [Change::SessionsEnded { user_id }, Change::PolicyChanged, Change::PartnerChanged { partner_id: user_id }]
-        {
+        let id = user_id;
+        for change in [
+            Change::SessionsEnded { user_id },
+            Change::PolicyChanged,
+            Change::PartnerChanged { partner_id: id },
+            Change::UserChanged { user_id },
+            Change::PointsChanged { user_id },
+            Change::RecruitsChanged { recruiter_id: id },
+        ] {
             assert_eq!(Change::parse(&change.payload()), Some(change));
         }
         assert_eq!(Change::parse("sessions_ended:not-a-uuid"), None);

@@ -43,8 +43,7 @@ impl Module for OffersModule {
     }
 
     fn register<Q, M, S>(&self, builder: SchemaBuilder<Q, M, S>, app: &AppContext) -> SchemaBuilder<Q, M, S> {
-        let known_partners = Arc::new(loaders::KnownPartners::new(app.changes.clone()));
-        app.changes.subscribe(known_partners.clone());
+        let known_partners = loaders::known_partners(&app.changes);
         builder
             .data(self.config.clone())
             .data(known_partners.clone())

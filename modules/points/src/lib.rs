@@ -9,7 +9,8 @@ pub mod service;
 
 use std::sync::Arc;
 
-use cogo_kernel::{Module, ModuleHooks};
+use async_graphql::SchemaBuilder;
+use cogo_kernel::{AppContext, Change, KnownRows, Module, ModuleHooks, Stale};
 
 pub use graphql::PointsOfMe;
 pub use kind::EntryKind;
@@ -24,4 +25,23 @@ impl Module for PointsModule {
     fn hooks(&self) -> Option<Arc<dyn ModuleHooks>> {
         Some(Arc::new(hooks::PointsHooks))
     }
+
+    fn register<Q, M, S>(&self, builder: SchemaBuilder<Q, M, S>, app: &AppContext) -> SchemaBuilder<Q, M, S> {
+        builder.data(known_balances(&app.changes))
+    }
+}
+
+/// Users whose balance is remembered (the most recently asked).
+const REMEMBERED_BALANCES: usize = 100_000;
+
+/// Balances as this instance last read them: `me { points }` runs on every app open, balances move far less
+/// often. Every credit and debit publishes [`Change::PointsChanged`] once its transaction committed, and
+/// PostgreSQL's trigger on `point_balances` tells the other instances.
+pub type KnownBalances = KnownRows<service::Balance>;
+
+fn known_balances(changes: &cogo_kernel::ChangeFeed) -> Arc<KnownBalances> {
+    KnownRows::new(changes, REMEMBERED_BALANCES, |change| match change {
+        Change::PointsChanged { user_id } | Change::UserChanged { user_id } => Stale::One(*user_id),
+        _ => Stale::Nothing,
+    })
 }

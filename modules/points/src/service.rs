@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use cogo_entities::points::{balance, ledger_entry};
 use cogo_kernel::{
-    AppError, DomainEvent, Hooks,
+    AppError, Change, DomainEvent, Hooks, after_commit,
     pagination::{PageRequest, newest_first_page},
 };
 use sea_orm::{
@@ -71,6 +71,7 @@ pub async fn credit(
     hooks.publish(txn, &event).await?;
     let after = balance_of(txn, movement.user_id).await?.balance;
     savepoint.commit().await?;
+    after_commit(Change::PointsChanged { user_id: movement.user_id });
     Ok(Outcome::Recorded { balance: after })
 }
 
@@ -98,6 +99,7 @@ pub async fn debit(txn: &DatabaseTransaction, now: DateTime<Utc>, movement: Move
     }
     let after = balance_of(txn, movement.user_id).await?.balance;
     savepoint.commit().await?;
+    after_commit(Change::PointsChanged { user_id: movement.user_id });
     Ok(Outcome::Recorded { balance: after })
 }
 

@@ -38,7 +38,7 @@ impl Module for ReferralsModule {
         Some(Arc::new(hooks::ReferralsHooks { rewards: self.rewards }))
     }
 
-    fn register<Q, M, S>(&self, builder: SchemaBuilder<Q, M, S>, _app: &AppContext) -> SchemaBuilder<Q, M, S> {
-        builder.data(Arc::new(service::KnownCodes::default()))
+    fn register<Q, M, S>(&self, builder: SchemaBuilder<Q, M, S>, app: &AppContext) -> SchemaBuilder<Q, M, S> {
+        builder.data(Arc::new(service::KnownCodes::default())).data(service::known_without_recruits(&app.changes))
     }
 }

@@ -53,5 +53,6 @@ impl Module for UsersModule {
         builder
             .data(self.config.clone())
             .data(DataLoader::new(loaders::UserLoader { db: app.db.clone() }, tokio::spawn))
+            .data(loaders::known_profiles(&app.changes))
     }
 }

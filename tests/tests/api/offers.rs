@@ -12,12 +12,7 @@ mod privacy;
 mod unlock;
 
 use chrono::{Duration, SecondsFormat, Utc};
-use cogo_points::{
-    EntryKind,
-    service::{self, Movement},
-};
 use cogo_tests::{TestApp, TestUser, data, spawn_app};
-use sea_orm::TransactionTrait;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -129,17 +124,7 @@ pub async fn live_offer(app: &TestApp, merchant: &TestUser, overrides: Value) ->
 
 /// Credits points the way the walking module would, through the points service.
 pub async fn give_points(app: &TestApp, user: &TestUser, amount: i64) {
-    let ctx = &app.context;
-    let txn = ctx.db.begin().await.unwrap();
-    let movement = Movement {
-        user_id: Uuid::parse_str(&user.id).unwrap(),
-        kind: EntryKind::Adjustment,
-        amount,
-        description: "test points".into(),
-        reference: format!("test:{}", Uuid::new_v4()),
-    };
-    service::credit(&txn, &ctx.hooks, ctx.now(), movement).await.unwrap();
-    txn.commit().await.unwrap();
+    cogo_tests::credit_points(app, user, amount).await;
 }
 
 pub async fn balance(app: &TestApp, user: &TestUser) -> i64 {

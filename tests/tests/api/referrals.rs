@@ -57,12 +57,15 @@ fn walking(user: &TestUser, amount: i64, reference: &str) -> Movement {
     }
 }
 
-/// Credits walking points the way the steps module does: in a transaction, through the points service.
+/// Credits walking points the way the steps module does: in a request's transaction, through the points service.
 async fn walk(app: &TestApp, user: &TestUser, amount: i64, reference: &str) {
     let ctx = &app.context;
-    let txn = ctx.db.begin().await.unwrap();
-    points::credit(&txn, &ctx.hooks, ctx.now(), walking(user, amount, reference)).await.unwrap();
-    txn.commit().await.unwrap();
+    let credit = async {
+        let txn = ctx.db.begin().await.unwrap();
+        points::credit(&txn, &ctx.hooks, ctx.now(), walking(user, amount, reference)).await.unwrap();
+        txn.commit().await.unwrap();
+    };
+    ctx.changes.scope(credit).await;
 }
 
 /// Balance and the amounts of the REFERRAL_REWARD entries.

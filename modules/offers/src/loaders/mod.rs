@@ -5,5 +5,5 @@ mod partner;
 mod restriction;
 
 pub use offer::OfferLoader;
-pub use partner::{KnownPartners, PartnerLoader};
+pub use partner::{KnownPartners, PartnerLoader, known_partners};
 pub use restriction::RestrictionLoader;

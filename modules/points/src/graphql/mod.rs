@@ -41,7 +41,12 @@ pub struct Points {
 impl Points {
     async fn balance_row(&self, ctx: &Context<'_>) -> async_graphql::Result<service::Balance> {
         let app = AppContext::of(ctx)?;
-        Ok(*self.balance.get_or_try_init(|| service::balance_of(&app.db, self.user_id)).await?)
+        let known = ctx.data::<std::sync::Arc<crate::KnownBalances>>()?;
+        let read = || async {
+            let load = async { service::balance_of(&app.db, self.user_id).await.map(Some) };
+            known.get_or_load(self.user_id, load).await.map(Option::unwrap_or_default)
+        };
+        Ok(*self.balance.get_or_try_init(read).await?)
     }
 }
 

@@ -22,7 +22,7 @@ pub async fn delete_own_account(app: &AppContext, user_id: Uuid, password: &str)
     let recipients = erase(app, &txn, user_id, now).await?;
     register::record_erasure_in_app(&txn, user_id, &recipients, now).await?;
     txn.commit().await?;
-    app.changes.publish(Change::SessionsEnded { user_id });
+    forget_account(app, user_id);
     tracing::info!(recipients = recipients.len(), "account erased at the user's request");
     Ok(())
 }
@@ -45,10 +45,18 @@ pub async fn erase_on_request(app: &AppContext, user_id: Uuid, request_id: Uuid)
     let recipients = erase(app, &txn, user_id, now).await?;
     register::mark_completed(&txn, request, now, Some(&recipients)).await?;
     txn.commit().await?;
-    // The account's sessions went with it (foreign keys cascade): this instance forgets them now.
-    app.changes.publish(Change::SessionsEnded { user_id });
+    forget_account(app, user_id);
     tracing::info!(data_subject_request = %request_id, recipients = recipients.len(), "account erased on a recorded request");
     Ok(())
+}
+
+/// The account, its sessions (foreign keys cascade) and its balance are gone: this instance forgets them now.
+fn forget_account(app: &AppContext, user_id: Uuid) {
+    for change in
+        [Change::SessionsEnded { user_id }, Change::UserChanged { user_id }, Change::PointsChanged { user_id }]
+    {
+        app.changes.publish(change);
+    }
 }
 
 /// Learns who received the person's data (before the modules forget it), then erases them from every module. The

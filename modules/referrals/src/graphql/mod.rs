@@ -37,7 +37,15 @@ impl ReferralsOfMe {
     /// are and `recruitConnection` pages through all of them. Someone who closes their account disappears.
     #[graphql(complexity = "cogo_kernel::complexity::items_of(MAX_LISTED_RECRUITS as usize, child_complexity)")]
     async fn recruits(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Recruit>> {
+        let without = ctx.data::<std::sync::Arc<service::KnownWithoutRecruits>>()?;
+        if without.get(self.user_id).is_some() {
+            return Ok(Vec::new());
+        }
+        let generation = without.generation();
         let recruits = service::recruits_of(&AppContext::of(ctx)?.db, self.user_id, MAX_LISTED_RECRUITS).await?;
+        if recruits.is_empty() {
+            without.remember([(self.user_id, ())], generation);
+        }
         Ok(recruits.into_iter().map(Recruit::from).collect())
     }
 

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use cogo_entities::referrals::referral;
 use cogo_kernel::{
-    AppError,
+    AppError, Change, after_commit,
     pagination::{self, PageRequest, parse_time_id_key},
 };
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect};
@@ -53,6 +53,7 @@ pub async fn link_recruit(
     })
     .exec(db)
     .await?;
+    after_commit(Change::RecruitsChanged { recruiter_id });
     Ok(())
 }
 

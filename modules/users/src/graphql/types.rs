@@ -1,10 +1,11 @@
 use async_graphql::{ComplexObject, Context, ID, InputObject, Object, SimpleObject, dataloader::DataLoader};
 use chrono::{DateTime, Utc};
-use cogo_entities::users::user;
 use cogo_kernel::{AppContext, AppError, MeObject, Role};
 use uuid::Uuid;
 
-use crate::loaders::UserLoader;
+use std::sync::Arc;
+
+use crate::loaders::{KnownProfiles, Profile, UserLoader};
 
 /// The users module's fields of `Me`: who you are.
 pub struct UserProfile {
@@ -16,13 +17,14 @@ impl UserProfile {
         Self { user_id }
     }
 
-    async fn account(&self, ctx: &Context<'_>) -> async_graphql::Result<user::Model> {
-        let loader = ctx.data::<DataLoader<UserLoader>>()?;
-        Ok(loader
-            .load_one(self.user_id)
-            .await?
-            .filter(|u| u.closed_at.is_none())
-            .ok_or(AppError::NotFound("account"))?)
+    async fn account(&self, ctx: &Context<'_>) -> async_graphql::Result<Profile> {
+        let known = ctx.data::<Arc<KnownProfiles>>()?;
+        let load = async {
+            let loader = ctx.data::<DataLoader<UserLoader>>()?;
+            let account = loader.load_one(self.user_id).await?.filter(|u| u.closed_at.is_none());
+            Ok::<_, async_graphql::Error>(account.map(Profile::from))
+        };
+        Ok(known.get_or_load(self.user_id, load).await?.ok_or(AppError::NotFound("account"))?)
     }
 }
 

@@ -142,6 +142,7 @@ pub async fn update_profile(
     };
     app.hooks.publish(&txn, &request).await?;
     txn.commit().await.map_err(email_conflict)?;
+    app.changes.publish(Change::UserChanged { user_id: actor.user_id });
     Ok(updated)
 }
 
