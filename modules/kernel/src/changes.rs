@@ -37,9 +37,24 @@ pub enum Change {
     RecruitsChanged { recruiter_id: Uuid },
 }
 
+/// What the current request changed: published when it ends, and whether it published anything at all.
+#[derive(Default)]
+struct RequestChanges {
+    pending: Vec<Change>,
+    published: bool,
+}
+
 tokio::task_local! {
-    /// The changes made inside the current request's transactions, published when the request ends.
-    static AFTER_COMMIT: RefCell<Vec<Change>>;
+    static REQUEST_CHANGES: RefCell<RequestChanges>;
+}
+
+/// How a request that changed something waits, before it answers, until other instances can have heard of it.
+#[async_trait::async_trait]
+pub trait Propagation: Send + Sync {
+    /// Returns once this instance's listener heard a notification sent now, so everything committed before it
+    /// was delivered to every listener (PostgreSQL delivers notifications in commit order); at most a short,
+    /// fixed time.
+    async fn wait_until_heard(&self);
 }
 
 /// Publishes `change` on this instance when the current request ends, after the transaction it was made in
@@ -47,7 +62,7 @@ tokio::task_local! {
 /// commits: forgetting before the commit would let a reader cache the old value again. Outside a request (a
 /// background job) only other instances hear of it, through the database's trigger.
 pub fn after_commit(change: Change) {
-    let _ = AFTER_COMMIT.try_with(|pending| pending.borrow_mut().push(change));
+    let _ = REQUEST_CHANGES.try_with(|changes| changes.borrow_mut().pending.push(change));
 }
 
 impl Change {
@@ -96,6 +111,7 @@ pub struct ChangeFeed(Arc<Inner>);
 struct Inner {
     listeners: RwLock<Vec<Arc<dyn ChangeListener>>>,
     live: AtomicBool,
+    propagation: RwLock<Option<Arc<dyn Propagation>>>,
 }
 
 impl ChangeFeed {
@@ -111,7 +127,11 @@ impl ChangeFeed {
     }
 
     fn new(live: bool) -> Self {
-        Self(Arc::new(Inner { listeners: RwLock::new(Vec::new()), live: AtomicBool::new(live) }))
+        Self(Arc::new(Inner {
+            listeners: RwLock::new(Vec::new()),
+            live: AtomicBool::new(live),
+            propagation: RwLock::new(None),
+        }))
     }
 
     pub fn subscribe(&self, listener: Arc<dyn ChangeListener>) {
@@ -129,18 +149,34 @@ impl ChangeFeed {
     /// database).
     pub fn publish(&self, change: Change) {
         self.each(|listener| listener.changed(&change));
+        let _ = REQUEST_CHANGES.try_with(|changes| changes.borrow_mut().published = true);
     }
 
-    /// Runs one request: what its services publish with [`after_commit`] is published when it ends.
+    /// How requests that changed something wait for other instances (PostgreSQL's listener sets it).
+    pub fn set_propagation(&self, propagation: Arc<dyn Propagation>) {
+        if let Ok(mut slot) = self.0.propagation.write() {
+            *slot = Some(propagation);
+        }
+    }
+
+    /// Runs one request: what its services publish with [`after_commit`] is published when it ends, and a request
+    /// that changed cached data answers only once other instances can have heard of it (so the client's next
+    /// request, wherever the load balancer sends it, finds caches that know).
     pub async fn scope<F: Future>(&self, request: F) -> F::Output {
-        let (output, pending) = AFTER_COMMIT
-            .scope(RefCell::new(Vec::new()), async {
+        let (output, changes) = REQUEST_CHANGES
+            .scope(RefCell::new(RequestChanges::default()), async {
                 let output = request.await;
-                (output, AFTER_COMMIT.with(|pending| pending.take()))
+                (output, REQUEST_CHANGES.with(|changes| changes.take()))
             })
             .await;
-        for change in pending {
-            self.publish(change);
+        for change in &changes.pending {
+            self.publish(*change);
+        }
+        if changes.published || !changes.pending.is_empty() {
+            let propagation = self.0.propagation.read().ok().and_then(|slot| slot.clone());
+            if let Some(propagation) = propagation {
+                propagation.wait_until_heard().await;
+            }
         }
         output
     }

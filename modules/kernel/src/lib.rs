@@ -25,7 +25,7 @@ pub mod short_code;
 
 pub use actor::{Actor, Role};
 pub use app::AppContext;
-pub use changes::{Change, ChangeFeed, ChangeListener, after_commit};
+pub use changes::{Change, ChangeFeed, ChangeListener, Propagation, after_commit};
 pub use clock::{Clock, ManualClock, SharedClock, SystemClock};
 pub use date::Date;
 pub use error::{AppError, AppResult, ErrorCode, SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS};

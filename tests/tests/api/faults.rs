@@ -11,8 +11,8 @@ use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-/// `name` needs the database (`id` alone is known from the token once the session is remembered).
-const ME: &str = "{ me { id name } }";
+/// The ledger is always read from the database (what `me` shows otherwise may be remembered by the instance).
+const ME: &str = "{ me { id points { ledger(first: 1) { edges { cursor } } } } }";
 const PRIVACY_POLICY: &str = "{ privacyPolicy { version } }";
 const SET_CONSENT: &str = "mutation SetConsent($purpose: String!, $granted: Boolean!) {
   setConsent(purpose: $purpose, granted: $granted) { granted } }";

@@ -169,7 +169,11 @@ async fn a_page_of_my_redemptions_takes_two_statements_whatever_its_size() {
     let redemptions = nodes(&body, &["me", "redemptions"]);
     assert_eq!(redemptions.len(), 12);
     assert!(redemptions.iter().all(|r| r["offer"]["partner"]["name"].is_string()));
-    assert_eq!((small, large), (2, 2), "the redemptions and their offers");
+    // The page and one batch of its offers (partners are remembered); rarely two batches on a loaded machine (a
+    // DataLoader sends its batch 1 ms after the first key), never one query per redemption.
+    for count in [small, large] {
+        assert!((2..=3).contains(&count), "{small} and {large} statements");
+    }
 }
 
 /// The root secret the instances of one deployment share.

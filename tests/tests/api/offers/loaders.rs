@@ -37,7 +37,9 @@ async fn listing_offers_loads_their_partners_in_one_batch() {
     let offers = nodes(&body, &["offers"]);
     assert_eq!(offers.len(), 50);
     assert!(offers.iter().all(|n| n["partner"]["name"].is_string()));
-    assert_eq!(cold, 3, "the session, the page, and one batch for all five partners");
+    // The session, the page and one batch for all five partners; rarely two batches on a loaded machine (a
+    // DataLoader sends its batch 1 ms after the first key), never one query per offer.
+    assert!((3..=4).contains(&cold), "{cold} statements");
 }
 
 #[tokio::test]
