@@ -110,8 +110,19 @@ pub struct ChangeFeed(Arc<Inner>);
 
 struct Inner {
     listeners: RwLock<Vec<Arc<dyn ChangeListener>>>,
-    live: AtomicBool,
+    live: Liveness,
     propagation: RwLock<Option<Arc<dyn Propagation>>>,
+}
+
+/// Whether caches may answer from memory: what a cache keeps of the feed (keeping the feed itself would make a
+/// cycle, feed → cache → feed, that keeps the database pool open after the application is gone).
+#[derive(Clone)]
+pub struct Liveness(Arc<AtomicBool>);
+
+impl Liveness {
+    pub fn is_live(&self) -> bool {
+        self.0.load(Ordering::Acquire)
+    }
 }
 
 impl ChangeFeed {
@@ -129,7 +140,7 @@ impl ChangeFeed {
     fn new(live: bool) -> Self {
         Self(Arc::new(Inner {
             listeners: RwLock::new(Vec::new()),
-            live: AtomicBool::new(live),
+            live: Liveness(Arc::new(AtomicBool::new(live))),
             propagation: RwLock::new(None),
         }))
     }
@@ -142,7 +153,12 @@ impl ChangeFeed {
 
     /// Whether caches may answer from memory.
     pub fn is_live(&self) -> bool {
-        self.0.live.load(Ordering::Acquire)
+        self.0.live.is_live()
+    }
+
+    /// The live flag alone, for a cache to keep.
+    pub fn liveness(&self) -> Liveness {
+        self.0.live.clone()
     }
 
     /// Tells this instance's caches; call it after the change committed (other instances hear of it from the
@@ -183,14 +199,14 @@ impl ChangeFeed {
 
     /// The listener for other instances' changes lost its connection: stop answering from memory.
     pub fn not_listening(&self) {
-        self.0.live.store(false, Ordering::Release);
+        self.0.live.0.store(false, Ordering::Release);
         self.each(|listener| listener.clear());
     }
 
     /// The listener (re)started: changes missed meanwhile are unknown, so the caches start empty.
     pub fn listening(&self) {
         self.each(|listener| listener.clear());
-        self.0.live.store(true, Ordering::Release);
+        self.0.live.0.store(true, Ordering::Release);
     }
 
     /// A notification from another instance (or this one: publishing twice is harmless).

@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use lru::LruCache;
 use uuid::Uuid;
 
-use crate::changes::{Change, ChangeFeed, ChangeListener};
+use crate::changes::{Change, ChangeFeed, ChangeListener, Liveness};
 
 /// What a change makes stale in one cache.
 pub enum Stale {
@@ -26,7 +26,7 @@ pub enum Stale {
 pub struct KnownRows<V> {
     rows: Mutex<LruCache<Uuid, V>>,
     generation: AtomicU64,
-    changes: ChangeFeed,
+    live: Liveness,
     stale: fn(&Change) -> Stale,
 }
 
@@ -37,7 +37,7 @@ impl<V: Clone + Send + 'static> KnownRows<V> {
         let known = std::sync::Arc::new(Self {
             rows: Mutex::new(LruCache::new(capacity)),
             generation: AtomicU64::new(0),
-            changes: changes.clone(),
+            live: changes.liveness(),
             stale,
         });
         changes.subscribe(known.clone());
@@ -46,7 +46,7 @@ impl<V: Clone + Send + 'static> KnownRows<V> {
 
     /// The row, if known (and the change feed is live).
     pub fn get(&self, id: Uuid) -> Option<V> {
-        if !self.changes.is_live() {
+        if !self.live.is_live() {
             return None;
         }
         self.rows.lock().ok().and_then(|mut rows| rows.get(&id).cloned())
