@@ -22,8 +22,11 @@ const REMEMBERED_USERS: usize = 100_000;
 /// Sessions remembered per user (phone, tablet, a browser...); more are simply read from the database.
 const SESSIONS_PER_USER: usize = 4;
 
+/// A user's sessions known open: (session id, open until).
+type UserSessions = Vec<(Uuid, DateTime<Utc>)>;
+
 pub struct OpenSessions {
-    by_user: Mutex<LruCache<Uuid, Vec<(Uuid, DateTime<Utc>)>>>,
+    by_user: Mutex<LruCache<Uuid, UserSessions>>,
     /// Bumped by every invalidation: a row read before one must not be remembered after it.
     generation: AtomicU64,
 }
