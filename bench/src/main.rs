@@ -14,7 +14,8 @@
 //! before and after the run, warm-up included, divided by the requests) and the API's peak resident memory
 //! (`VmHWM` of `/proc/<pid>/status`, reset before each run).
 //!
-//! Scenarios (operations verbatim from `clients/mobile.graphql`): `me` (`Me`), `offers` (`Offers(first: 50)`),
+//! Scenarios (operations verbatim from `clients/mobile.graphql`): `typename` and `typename-signed-in` (`{ __typename }`
+//! without and with a token: the floor), `me` (`Me`), `offers` (`Offers(first: 50)`),
 //! `offers-partner` (the issue's `offers(first: 50) { edges { node { id title costPoints partner { name } } } }`),
 //! `points-history` (`PointsHistory(first: 50)`), `my-redemptions` (`MyRedemptions(first: 50)`), `sync-100` and
 //! `sync-1000` (`SyncSteps` of 100 or 1,000 new samples per request, each user its own), `unlock` (`UnlockOffer`:

@@ -9,6 +9,7 @@
 //! 4. with `--compare-postgraphile`, PostGraphile on the same database, A B A B against the API.
 
 mod client;
+mod compare;
 mod database;
 mod generator;
 mod operations;
@@ -26,14 +27,11 @@ use std::time::{Duration, Instant};
 use cogo_entities::offers::{offer, redemption};
 use cogo_entities::users::user;
 use sea_orm::{ColumnTrait, ConnectionTrait, Database, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
-use serde_json::{Value, json};
 use uuid::Uuid;
 
-use client::{Connection, graphql};
 use database::BenchDatabase;
 use generator::{Generator, Judge, Measured, RequestSource, Workload};
 use options::Options;
-use postgraphile::PostGraphile;
 use report::Row;
 use scenarios::Scenario;
 use server::ApiProcess;
@@ -64,16 +62,36 @@ async fn run_on(options: &Options, database: &BenchDatabase) -> Result<(), Strin
         options.warm_up.as_secs_f64()
     );
     let api = ApiProcess::start(database.url()).await?;
-    let result = bench(options, database, &api).await;
+    let setup = set_up(options, database, &api).await;
+    let setup_peak = api.memory_kb("VmHWM:");
+    show_problems(&api, "setting up");
+    api.stop().await;
+    let setup = setup?;
+    // A fresh API process for the load (the database stays): its memory is the load's own, not what the sign-ups'
+    // password hashing or the unlocks left behind.
+    let api = ApiProcess::start(database.url()).await?;
+    let result = load(options, database, &api, setup, setup_peak).await;
+    show_problems(&api, "under load");
+    api.stop().await;
+    result
+}
+
+fn show_problems(api: &ApiProcess, when: &str) {
     let problems = api.logged_problems();
     if !problems.is_empty() {
-        println!("\nthe API logged {} warning or error line(s); the last ones:", problems.len());
+        println!("\nthe API logged {} warning or error line(s) {when}; the last ones:", problems.len());
         for line in problems.iter().rev().take(10).rev() {
             println!("  {line}");
         }
     }
-    api.stop().await;
-    result
+}
+
+/// What the setup leaves for the load.
+struct SetUp {
+    db: DatabaseConnection,
+    users: Vec<BenchUser>,
+    seeded: seed::Seeded,
+    run: String,
 }
 
 /// Everything the scenarios share.
@@ -86,7 +104,7 @@ struct Bench<'a> {
     run: String,
 }
 
-async fn bench(options: &Options, database: &BenchDatabase, api: &ApiProcess) -> Result<(), String> {
+async fn set_up(options: &Options, database: &BenchDatabase, api: &ApiProcess) -> Result<SetUp, String> {
     let run = Uuid::new_v4().simple().to_string()[..8].to_string();
     let t = Instant::now();
     let users = users::sign_up(api.address, options.load_users, &run).await?;
@@ -116,7 +134,17 @@ async fn bench(options: &Options, database: &BenchDatabase, api: &ApiProcess) ->
         users.len() * users::UNLOCKS_PER_USER.min(seeded.offers.len()),
         t.elapsed().as_secs_f64()
     );
-    let setup_peak = api.memory_kb("VmHWM:");
+    Ok(SetUp { db, users, seeded, run })
+}
+
+async fn load(
+    options: &Options,
+    database: &BenchDatabase,
+    api: &ApiProcess,
+    setup: SetUp,
+    setup_peak: Option<u64>,
+) -> Result<(), String> {
+    let SetUp { db, users, seeded, run } = setup;
 
     let mut bench = Bench { options, api, db, users, generator: Generator::new()?, run };
     let mut rows = Vec::new();
@@ -139,12 +167,11 @@ async fn bench(options: &Options, database: &BenchDatabase, api: &ApiProcess) ->
         notes.push(ratio);
     }
 
-    println!(
-        "\n## cogo-bench load on {} ({} connections; reads again with {})\n",
-        database.label(),
-        options.connections,
-        options.high_connections
-    );
+    let again = match options.high_connections {
+        0 => String::new(),
+        n => format!("; reads again with {n}"),
+    };
+    println!("\n## cogo-bench load on {} ({} connections{again})\n", database.label(), options.connections);
     println!("{}", report::header());
     for row in &rows {
         println!("{}", row.line());
@@ -155,10 +182,11 @@ async fn bench(options: &Options, database: &BenchDatabase, api: &ApiProcess) ->
     }
     let peak = rows.iter().filter_map(|r| r.peak_rss_kb).max();
     println!(
-        "- API peak RSS under load: {}; during setup (seeding, sign-ups, unlocks): {}; resident now: {}",
+        "- API peak RSS under load: {} (a fresh process after the setup); resident at the end: {}; the setup's \
+         process (sign-ups, seeding, unlocks) peaked at {}",
         mb(peak),
-        mb(setup_peak),
-        mb(api.memory_kb("VmRSS:"))
+        mb(api.memory_kb("VmRSS:")),
+        mb(setup_peak)
     );
     if problems.is_empty() { Ok(()) } else { Err(problems.join("\n")) }
 }
@@ -266,71 +294,6 @@ impl Bench<'_> {
             offer.remaining_quantity.unwrap_or(0),
             if consistent { "never oversold" } else { "INCONSISTENT" }
         ))
-    }
-
-    /// A B A B: the issue's offers query on the API, then the same 50 offers on PostGraphile, twice.
-    async fn compare_postgraphile(&mut self, database: &BenchDatabase, rows: &mut Vec<Row>) -> Result<String, String> {
-        let postgraphile = PostGraphile::start(database.url()).await?;
-        let result = self.a_b_a_b(&postgraphile, rows).await;
-        postgraphile.stop().await;
-        result
-    }
-
-    async fn a_b_a_b(&mut self, postgraphile: &PostGraphile, rows: &mut Vec<Row>) -> Result<String, String> {
-        let theirs = postgraphile.offer_rows().await?;
-        let ours = self.api_offer_rows().await?;
-        if theirs != ours || ours.len() != 50 {
-            return Err(format!(
-                "PostGraphile's list is not the API's: {} vs {} offers, first {:?} vs {:?}",
-                theirs.len(),
-                ours.len(),
-                theirs.first(),
-                ours.first()
-            ));
-        }
-        let (mut api_rates, mut their_rates) = (Vec::new(), Vec::new());
-        let connections = self.options.connections;
-        for round in 1..=2 {
-            users::refresh(self.api.address, &mut self.users).await?;
-            let (source, judge, _) =
-                scenarios::read_load(Scenario::OffersWithPartner, self.api.address, &self.users).await?;
-            let label = format!("A{round}: API, offers with partner name");
-            let row =
-                self.measure(label, self.api.address, connections, self.options.warm_up, source, judge, true).await;
-            println!("{}", row.line());
-            api_rates.push(row.measured.per_second());
-            rows.push(row);
-            let (source, judge) = postgraphile.load();
-            let label = format!("B{round}: PostGraphile 4, allOffers with partnerByPartnerId");
-            let row = self
-                .measure(label, postgraphile.address, connections, self.options.warm_up, source, judge, false)
-                .await;
-            println!("{}", row.line());
-            their_rates.push(row.measured.per_second());
-            rows.push(row);
-        }
-        let mean = |rates: &[f64]| rates.iter().sum::<f64>() / rates.len().max(1) as f64;
-        let ratio = mean(&api_rates) / mean(&their_rates).max(1e-9);
-        Ok(format!(
-            "API / PostGraphile 4 (2 workers), the same 50 offers with partner name, A B A B: {ratio:.2}× \
-             ({:.0} vs {:.0} req/s on average)",
-            mean(&api_rates),
-            mean(&their_rates)
-        ))
-    }
-
-    /// The API's list as (title, costPoints, partner name) rows.
-    async fn api_offer_rows(&self) -> Result<Vec<Value>, String> {
-        let mut connection = Connection::open(self.api.address).await.map_err(|e| format!("connect: {e}"))?;
-        let token = self.users.first().map(|u| u.access_token.as_str());
-        let answer = graphql(&mut connection, token, &json!({ "query": operations::OFFERS_WITH_PARTNER })).await?;
-        let edges = answer["data"]["offers"]["edges"].as_array().cloned().unwrap_or_default();
-        Ok(edges
-            .iter()
-            .map(|e| {
-                postgraphile::offer_row(&e["node"]["title"], &e["node"]["costPoints"], &e["node"]["partner"]["name"])
-            })
-            .collect())
     }
 }
 

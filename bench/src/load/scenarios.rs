@@ -15,6 +15,10 @@ use super::users::BenchUser;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scenario {
+    /// `{ __typename }` without a token: the HTTP and GraphQL floor.
+    Typename,
+    /// `{ __typename }` signed in: the floor plus the token's check.
+    TypenameSignedIn,
     Me,
     Offers,
     OffersWithPartner,
@@ -26,7 +30,9 @@ pub enum Scenario {
 }
 
 impl Scenario {
-    pub const ALL: [Scenario; 8] = [
+    pub const ALL: [Scenario; 10] = [
+        Scenario::Typename,
+        Scenario::TypenameSignedIn,
         Scenario::Me,
         Scenario::Offers,
         Scenario::OffersWithPartner,
@@ -40,6 +46,8 @@ impl Scenario {
     /// The name `--scenarios` takes.
     pub fn name(self) -> &'static str {
         match self {
+            Scenario::Typename => "typename",
+            Scenario::TypenameSignedIn => "typename-signed-in",
             Scenario::Me => "me",
             Scenario::Offers => "offers",
             Scenario::OffersWithPartner => "offers-partner",
@@ -54,6 +62,8 @@ impl Scenario {
     /// The row's label in the table.
     pub fn label(self) -> &'static str {
         match self {
+            Scenario::Typename => "{ __typename }, no token",
+            Scenario::TypenameSignedIn => "{ __typename }, signed in",
             Scenario::Me => "Me",
             Scenario::Offers => "Offers(first: 50)",
             Scenario::OffersWithPartner => "offers(first: 50) {id title costPoints partner{name}}",
@@ -77,6 +87,7 @@ impl Scenario {
     /// The request body of a read-only scenario.
     fn read_body(self) -> Result<Value, String> {
         match self {
+            Scenario::Typename | Scenario::TypenameSignedIn => Ok(json!({ "query": "{ __typename }" })),
             Scenario::Me => request("Me", json!({})),
             Scenario::Offers => request("Offers", json!({ "first": 50 })),
             Scenario::OffersWithPartner => Ok(json!({ "query": OFFERS_WITH_PARTNER })),
@@ -107,15 +118,20 @@ pub async fn read_load(
 ) -> Result<(RequestSource, Judge, Option<String>), String> {
     let body = scenario.read_body()?;
     let mut connection = Connection::open(address).await.map_err(|e| format!("connect: {e}"))?;
-    let first = users.first().ok_or("no bench users")?;
-    let answer = graphql(&mut connection, Some(&first.access_token), &body).await?;
+    let tokens: Vec<Option<&str>> = if scenario == Scenario::Typename {
+        vec![None]
+    } else {
+        users.iter().map(|u| Some(u.access_token.as_str())).collect()
+    };
+    let first = *tokens.first().ok_or("no bench users")?;
+    let answer = graphql(&mut connection, first, &body).await?;
     let note = match scenario.list_in(&answer["data"]) {
         Some(n) if n < 50 => Some(format!("the list has {n} items, not 50")),
         _ => None,
     };
     let bytes = body.to_string().into_bytes();
     let requests: Vec<Arc<[u8]>> =
-        users.iter().map(|u| Arc::from(post_json(address, "/graphql", Some(&u.access_token), &bytes))).collect();
+        tokens.iter().map(|token| Arc::from(post_json(address, "/graphql", *token, &bytes))).collect();
     let source: RequestSource = Arc::new(move |n| requests[n % requests.len()].clone());
     Ok((source, ok_without_errors(), note))
 }
