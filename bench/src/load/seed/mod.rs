@@ -7,16 +7,16 @@
 //! Seeded users share the password hash of the first bench user, so any of them can log in with
 //! [`super::users::PASSWORD`].
 
-use std::collections::BTreeMap;
+mod walking;
+
 use std::time::Instant;
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Duration, Utc};
 use cogo_entities::{
     consent::{consent_record, consent_state, policy_acceptance, policy_version},
     offers::{offer, partner},
     points::{balance, ledger_entry},
     referrals::referral_code,
-    steps::{step_day, step_sample, step_total},
     users::user,
 };
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection, EntityTrait, QueryOrder, TransactionTrait};
@@ -44,10 +44,6 @@ pub struct Seeded {
 /// Points each bench user is granted (in [`GRANTS`] ledger entries) before unlocking offers.
 pub const GRANTED_POINTS: i64 = 30 * 1_000;
 const GRANTS: i64 = 30;
-/// A walk of a seeded sample: one minute, 90 steps, 70 m (an ordinary pace); 24 a day, 20 minutes apart.
-const WALK_STEPS: i32 = 90;
-const WALK_METRES: f64 = 70.0;
-const WALKS_PER_DAY: usize = 24;
 
 pub async fn seed(
     db: &DatabaseConnection,
@@ -195,7 +191,7 @@ pub async fn seed(
     println!("  {} users with their sign-up rows and consents in {:.1} s", users.len(), secs(t));
 
     let t = Instant::now();
-    seed_walking(&txn, &users, sizes.samples, now).await?;
+    walking::seed_walking(&txn, &users, sizes.samples, now).await?;
     println!("  {} step samples with their days, totals and points in {:.1} s", sizes.samples, secs(t));
 
     grant_points(&txn, bench_users, now).await?;
@@ -203,100 +199,6 @@ pub async fn seed(
     let mut newest_first = offers;
     newest_first.reverse();
     Ok(Seeded { offers: newest_first, stock_offer })
-}
-
-/// The samples, spread evenly over the users (24 walks a day on the days before today), and what `syncSteps`
-/// would have derived from them: the days (no overlaps, far under the daily cap), the totals, one walking ledger
-/// entry per user for its whole kilometres, and the balance.
-async fn seed_walking(
-    txn: &sea_orm::DatabaseTransaction,
-    users: &[Uuid],
-    samples: usize,
-    now: DateTime<Utc>,
-) -> Result<(), String> {
-    if users.is_empty() {
-        return Ok(());
-    }
-    let per_user = |u: usize| samples / users.len() + usize::from(u < samples % users.len());
-    let today = now.date_naive();
-    let walk_start = |day: NaiveDate, j: usize| {
-        day.and_hms_opt(7, 0, 0).unwrap_or_default().and_utc() + Duration::minutes(20 * (j % WALKS_PER_DAY) as i64)
-    };
-    let day_of = |j: usize| today - Duration::days(1 + (j / WALKS_PER_DAY) as i64);
-    insert_all(
-        txn,
-        users.iter().enumerate().flat_map(|(u, id)| (0..per_user(u)).map(move |j| (*id, j))).map(|(id, j)| {
-            let start = walk_start(day_of(j), j);
-            step_sample::ActiveModel {
-                id: Set(Uuid::now_v7()),
-                user_id: Set(id),
-                external_id: Set(format!("seed-{j}")),
-                device_class: Set(if j.is_multiple_of(2) { "PHONE" } else { "WATCH" }.to_string()),
-                start_at: Set(start),
-                end_at: Set(start + Duration::minutes(1)),
-                steps: Set(WALK_STEPS),
-                distance_meters: Set(WALK_METRES),
-                was_user_entered: Set(false),
-                synced_at: Set(start + Duration::hours(1)),
-            }
-        }),
-        10,
-    )
-    .await?;
-    let mut days = Vec::new();
-    let mut totals = Vec::new();
-    let mut ledger = Vec::new();
-    let mut balances = Vec::new();
-    for (u, id) in users.iter().enumerate() {
-        let mut per_day: BTreeMap<NaiveDate, (i64, i64)> = BTreeMap::new();
-        for j in 0..per_user(u) {
-            let day = per_day.entry(day_of(j)).or_default();
-            day.0 += i64::from(WALK_STEPS);
-            day.1 += (WALK_METRES * 1000.0) as i64;
-        }
-        let credited: i64 = per_day.values().map(|(_, mm)| *mm).sum();
-        let points = credited / 1_000_000;
-        for (day, (steps, mm)) in &per_day {
-            days.push(step_day::ActiveModel {
-                user_id: Set(*id),
-                day: Set(*day),
-                steps: Set(*steps),
-                walked_mm: Set(*mm),
-                credited_mm: Set(*mm),
-                updated_at: Set(now),
-            });
-        }
-        if per_day.is_empty() {
-            continue;
-        }
-        totals.push(step_total::ActiveModel {
-            user_id: Set(*id),
-            credited_mm: Set(credited),
-            points_awarded: Set(points),
-            updated_at: Set(now),
-        });
-        if points > 0 {
-            ledger.push(ledger_entry::ActiveModel {
-                id: Set(Uuid::now_v7()),
-                user_id: Set(*id),
-                kind: Set("WALKING".to_string()),
-                amount: Set(points),
-                description: Set(format!("{points} km walked")),
-                reference: Set(format!("walking:{id}:{points}")),
-                created_at: Set(now - Duration::hours(12)),
-            });
-            balances.push(balance::ActiveModel {
-                user_id: Set(*id),
-                balance: Set(points),
-                lifetime_earned: Set(points),
-                updated_at: Set(now),
-            });
-        }
-    }
-    insert_all(txn, days, 6).await?;
-    insert_all(txn, totals, 4).await?;
-    insert_all(txn, ledger, 7).await?;
-    insert_all(txn, balances, 4).await
 }
 
 /// Each bench user gets [`GRANTED_POINTS`] in [`GRANTS`] staff adjustments on the last 30 days (enough for 50
@@ -331,7 +233,7 @@ async fn grant_points(txn: &sea_orm::DatabaseTransaction, users: &[Uuid], now: D
 }
 
 /// Inserts rows in multi-row statements of at most ~30,000 parameters (SQLite allows 32,766, PostgreSQL 65,535).
-async fn insert_all<A>(
+pub(super) async fn insert_all<A>(
     txn: &sea_orm::DatabaseTransaction,
     rows: impl IntoIterator<Item = A>,
     columns: usize,
@@ -370,6 +272,6 @@ fn secs(t: Instant) -> f64 {
     t.elapsed().as_secs_f64()
 }
 
-fn db_error(e: sea_orm::DbErr) -> String {
+pub(super) fn db_error(e: sea_orm::DbErr) -> String {
     format!("seeding: {e}")
 }
