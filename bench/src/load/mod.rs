@@ -40,7 +40,12 @@ use users::BenchUser;
 pub async fn run(args: &[String]) -> Result<(), String> {
     let options = Options::parse(args)?;
     let database = BenchDatabase::create(options.postgres).await?;
-    let result = run_on(&options, &database).await;
+    // Ctrl-C drops the run (the API and PostGraphile processes are killed with their handles) and still drops
+    // the database.
+    let result = tokio::select! {
+        result = run_on(&options, &database) => result,
+        _ = tokio::signal::ctrl_c() => Err("interrupted".to_string()),
+    };
     database.drop_database().await;
     result
 }
