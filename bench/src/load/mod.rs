@@ -38,6 +38,10 @@ use server::ApiProcess;
 use users::BenchUser;
 
 pub async fn run(args: &[String]) -> Result<(), String> {
+    if args.iter().any(|a| a == "--help" || a == "-h") {
+        println!("{}", options::USAGE);
+        return Ok(());
+    }
     let options = Options::parse(args)?;
     let database = BenchDatabase::create(options.postgres).await?;
     // Ctrl-C drops the run (the API and PostGraphile processes are killed with their handles) and still drops

@@ -22,7 +22,8 @@ pub struct Options {
 pub const USAGE: &str = "usage: cogo-bench load [--postgres] [--users N] [--partners N] [--offers N] [--samples N]
        [--stock N] [--load-users N] [--connections N] [--high-connections N] [--seconds S] [--warm-up S]
        [--scenarios a,b,...] [--compare-postgraphile]
-  scenarios: typename, typename-signed-in, me, offers, offers-partner, points-history, my-redemptions, sync-100, sync-1000, unlock (default all)";
+  scenarios (default all): typename, typename-signed-in, me, offers, offers-partner, points-history,
+    my-redemptions, sync-100, sync-1000, unlock";
 
 impl Options {
     pub fn parse(args: &[String]) -> Result<Self, String> {
