@@ -36,6 +36,11 @@ pub async fn change_feed(db: &DatabaseConnection) -> ChangeFeed {
     }
     let feed = ChangeFeed::shared_database();
     let pool = db.get_postgres_connection_pool().clone();
+    if pool.options().get_max_connections() < 2 {
+        // The listener holds a connection for good: with a pool of one, no request would get any.
+        tracing::warn!("COGO_DB_MAX_CONNECTIONS is 1: no connection to listen for changes; in-process caches stay off");
+        return feed;
+    }
     let instances = Instances::new(pool.clone());
     feed.set_propagation(instances.clone());
     let first = tokio::time::timeout(FIRST_CONNECT_TIMEOUT, listen(&pool)).await.ok().and_then(Result::ok);

@@ -10,9 +10,8 @@
 //! [`live`](ChangeFeed::is_live) (no listener yet, or its connection was lost) caches must not answer from memory:
 //! every read goes to the database until the listener is back and the caches were emptied.
 
-use std::cell::RefCell;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 
 use uuid::Uuid;
 
@@ -45,7 +44,23 @@ struct RequestChanges {
 }
 
 tokio::task_local! {
-    static REQUEST_CHANGES: RefCell<RequestChanges>;
+    static REQUEST_CHANGES: Arc<Mutex<RequestChanges>>;
+}
+
+/// Publishes a request's pending changes if the request is dropped before it ends (a timeout after its commit):
+/// this instance must not keep what the committed change made stale.
+struct PublishIfDropped {
+    feed: ChangeFeed,
+    changes: Arc<Mutex<RequestChanges>>,
+}
+
+impl Drop for PublishIfDropped {
+    fn drop(&mut self) {
+        let pending = self.changes.lock().map(|mut changes| std::mem::take(&mut changes.pending)).unwrap_or_default();
+        for change in pending {
+            self.feed.publish(change);
+        }
+    }
 }
 
 /// How a request that changed something waits, before it answers, until other instances can have heard of it.
@@ -62,7 +77,11 @@ pub trait Propagation: Send + Sync {
 /// commits: forgetting before the commit would let a reader cache the old value again. Outside a request (a
 /// background job) only other instances hear of it, through the database's trigger.
 pub fn after_commit(change: Change) {
-    let _ = REQUEST_CHANGES.try_with(|changes| changes.borrow_mut().pending.push(change));
+    let _ = REQUEST_CHANGES.try_with(|changes| {
+        if let Ok(mut changes) = changes.lock() {
+            changes.pending.push(change);
+        }
+    });
 }
 
 impl Change {
@@ -165,7 +184,11 @@ impl ChangeFeed {
     /// database).
     pub fn publish(&self, change: Change) {
         self.each(|listener| listener.changed(&change));
-        let _ = REQUEST_CHANGES.try_with(|changes| changes.borrow_mut().published = true);
+        let _ = REQUEST_CHANGES.try_with(|changes| {
+            if let Ok(mut changes) = changes.lock() {
+                changes.published = true;
+            }
+        });
     }
 
     /// How requests that changed something wait for other instances (PostgreSQL's listener sets it).
@@ -179,16 +202,18 @@ impl ChangeFeed {
     /// that changed cached data answers only once other instances can have heard of it (so the client's next
     /// request, wherever the load balancer sends it, finds caches that know).
     pub async fn scope<F: Future>(&self, request: F) -> F::Output {
-        let (output, changes) = REQUEST_CHANGES
-            .scope(RefCell::new(RequestChanges::default()), async {
-                let output = request.await;
-                (output, REQUEST_CHANGES.with(|changes| changes.take()))
-            })
-            .await;
-        for change in &changes.pending {
+        let changes = Arc::new(Mutex::new(RequestChanges::default()));
+        let guard = PublishIfDropped { feed: self.clone(), changes: changes.clone() };
+        let output = REQUEST_CHANGES.scope(changes.clone(), request).await;
+        let (pending, published) = match changes.lock() {
+            Ok(mut changes) => (std::mem::take(&mut changes.pending), changes.published),
+            Err(_) => (Vec::new(), false),
+        };
+        drop(guard);
+        for change in &pending {
             self.publish(*change);
         }
-        if changes.published || !changes.pending.is_empty() {
+        if published || !pending.is_empty() {
             let propagation = self.0.propagation.read().ok().and_then(|slot| slot.clone());
             if let Some(propagation) = propagation {
                 propagation.wait_until_heard().await;
@@ -227,6 +252,49 @@ impl ChangeFeed {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[derive(Default)]
+    struct Heard(Mutex<Vec<Change>>);
+
+    impl ChangeListener for Heard {
+        fn changed(&self, change: &Change) {
+            self.0.lock().unwrap().push(*change);
+        }
+        fn clear(&self) {}
+    }
+
+    fn feed_and_ear() -> (ChangeFeed, Arc<Heard>) {
+        let feed = ChangeFeed::single_process();
+        let heard = Arc::new(Heard::default());
+        feed.subscribe(heard.clone());
+        (feed, heard)
+    }
+
+    #[tokio::test]
+    async fn a_change_made_inside_a_request_is_published_when_the_request_ends_not_before() {
+        let (feed, heard) = feed_and_ear();
+        let user_id = Uuid::now_v7();
+        let heard_during = feed
+            .scope(async {
+                after_commit(Change::PointsChanged { user_id });
+                heard.0.lock().unwrap().len()
+            })
+            .await;
+        assert_eq!(heard_during, 0);
+        assert_eq!(*heard.0.lock().unwrap(), vec![Change::PointsChanged { user_id }]);
+    }
+
+    #[tokio::test]
+    async fn a_request_dropped_after_its_change_still_publishes_it() {
+        let (feed, heard) = feed_and_ear();
+        let user_id = Uuid::now_v7();
+        let request = feed.scope(async {
+            after_commit(Change::UserChanged { user_id });
+            std::future::pending::<()>().await;
+        });
+        let _ = tokio::time::timeout(std::time::Duration::from_millis(10), request).await;
+        assert_eq!(*heard.0.lock().unwrap(), vec![Change::UserChanged { user_id }]);
+    }
 
     #[test]
     fn payloads_round_trip_and_unknown_ones_are_not_guessed() {
