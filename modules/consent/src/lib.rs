@@ -30,8 +30,6 @@ impl Module for ConsentModule {
     }
 
     fn register<Q, M, S>(&self, builder: SchemaBuilder<Q, M, S>, app: &AppContext) -> SchemaBuilder<Q, M, S> {
-        let policy_cache = Arc::new(service::PolicyCache::default());
-        app.changes.subscribe(policy_cache.clone());
-        builder.data(policy_cache)
+        builder.data(Arc::new(service::PolicyCache::new(&app.changes)))
     }
 }
