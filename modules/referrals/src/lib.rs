@@ -39,6 +39,6 @@ impl Module for ReferralsModule {
     }
 
     fn register<Q, M, S>(&self, builder: SchemaBuilder<Q, M, S>, app: &AppContext) -> SchemaBuilder<Q, M, S> {
-        builder.data(Arc::new(service::KnownCodes::default())).data(service::known_without_recruits(&app.changes))
+        builder.data(service::known_codes(&app.changes)).data(service::known_without_recruits(&app.changes))
     }
 }

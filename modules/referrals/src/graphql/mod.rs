@@ -7,7 +7,7 @@ use async_graphql::{
 };
 use chrono::{DateTime, Utc};
 use cogo_kernel::{
-    AppContext,
+    AppContext, AppError,
     pagination::{PageRequest, encode_cursor, time_id_key},
 };
 use uuid::Uuid;
@@ -30,7 +30,9 @@ impl ReferralsOfMe {
     /// Your referral code: 8 characters, no 0/O or 1/I/L. A friend who enters it at sign-up becomes your recruit.
     async fn referral_code(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
         let known = ctx.data::<std::sync::Arc<service::KnownCodes>>()?;
-        Ok(known.code_of(AppContext::of(ctx)?, self.user_id).await?)
+        // Created now for an account from before referral codes existed.
+        let load = async { service::ensure_code_of(AppContext::of(ctx)?, self.user_id).await.map(Some) };
+        Ok(known.get_or_load(self.user_id, load).await?.ok_or_else(|| AppError::internal("no referral code"))?)
     }
 
     /// The friends who signed up with your code, by name only: the 100 oldest. `recruitCount` says how many there

@@ -6,7 +6,7 @@ pub mod recruits;
 pub mod rewards;
 
 pub use codes::{code_of, create_code, ensure_code_of};
-pub use known_codes::{KnownCodes, KnownWithoutRecruits, known_without_recruits};
+pub use known_codes::{KnownCodes, KnownWithoutRecruits, known_codes, known_without_recruits};
 pub use recruits::{
     ListedRecruit, MAX_LISTED_RECRUITS, RecruitKey, Recruiter, link_recruit, recruit_count, recruited_by,
     recruits_after, recruits_of, recruits_page,
