@@ -9,84 +9,103 @@ use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend};
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-const UP: &[&str] = &[
-    "CREATE FUNCTION cogo_notify_sessions_ended() RETURNS trigger LANGUAGE plpgsql AS $$
-     BEGIN
-       PERFORM pg_notify('cogo_changes', 'sessions_ended:' || OLD.user_id::text);
-       RETURN NULL;
-     END $$",
+/// One trigger `name` on `table`, calling the function `cogo_notify_<name>` that sends `payload` (an SQL
+/// expression) on the `cogo_changes` channel.
+struct Notifier {
+    name: &'static str,
+    table: &'static str,
+    events: &'static str,
+    /// `ROW` or `STATEMENT`.
+    each: &'static str,
+    payload: &'static str,
+}
+
+const NOTIFIERS: &[Notifier] = &[
     // An update that revokes, or any delete (log-out, password change, token reuse, erasure's cascade, purge).
-    "CREATE TRIGGER sessions_ended AFTER UPDATE OF revoked_at OR DELETE ON sessions
-     FOR EACH ROW EXECUTE FUNCTION cogo_notify_sessions_ended()",
-    "CREATE FUNCTION cogo_notify_policy_changed() RETURNS trigger LANGUAGE plpgsql AS $$
-     BEGIN
-       PERFORM pg_notify('cogo_changes', 'policy');
-       RETURN NULL;
-     END $$",
-    "CREATE TRIGGER policy_changed AFTER INSERT OR UPDATE OR DELETE ON privacy_policy_versions
-     FOR EACH STATEMENT EXECUTE FUNCTION cogo_notify_policy_changed()",
-    "CREATE FUNCTION cogo_notify_partner_changed() RETURNS trigger LANGUAGE plpgsql AS $$
-     BEGIN
-       PERFORM pg_notify('cogo_changes', 'partner:' || (CASE TG_OP WHEN 'DELETE' THEN OLD.id ELSE NEW.id END)::text);
-       RETURN NULL;
-     END $$",
-    "CREATE TRIGGER partner_changed AFTER INSERT OR UPDATE OR DELETE ON partners
-     FOR EACH ROW EXECUTE FUNCTION cogo_notify_partner_changed()",
-    "CREATE FUNCTION cogo_notify_user_changed() RETURNS trigger LANGUAGE plpgsql AS $$
-     BEGIN
-       PERFORM pg_notify('cogo_changes', 'user:' || OLD.id::text);
-       RETURN NULL;
-     END $$",
-    "CREATE TRIGGER user_changed AFTER UPDATE OR DELETE ON users
-     FOR EACH ROW EXECUTE FUNCTION cogo_notify_user_changed()",
-    "CREATE FUNCTION cogo_notify_points_changed() RETURNS trigger LANGUAGE plpgsql AS $$
-     BEGIN
-       PERFORM pg_notify('cogo_changes', 'points:' || (CASE TG_OP WHEN 'DELETE' THEN OLD.user_id ELSE NEW.user_id END)::text);
-       RETURN NULL;
-     END $$",
-    "CREATE TRIGGER points_changed AFTER INSERT OR UPDATE OR DELETE ON point_balances
-     FOR EACH ROW EXECUTE FUNCTION cogo_notify_points_changed()",
-    "CREATE FUNCTION cogo_notify_recruits_changed() RETURNS trigger LANGUAGE plpgsql AS $$
-     BEGIN
-       PERFORM pg_notify('cogo_changes', 'recruits:' || (CASE TG_OP WHEN 'DELETE' THEN OLD.recruiter_id ELSE NEW.recruiter_id END)::text);
-       RETURN NULL;
-     END $$",
-    "CREATE TRIGGER recruits_changed AFTER INSERT OR UPDATE OR DELETE ON referrals
-     FOR EACH ROW EXECUTE FUNCTION cogo_notify_recruits_changed()",
+    Notifier {
+        name: "sessions_ended",
+        table: "sessions",
+        events: "UPDATE OF revoked_at OR DELETE",
+        each: "ROW",
+        payload: "'sessions_ended:' || OLD.user_id::text",
+    },
+    Notifier {
+        name: "policy_changed",
+        table: "privacy_policy_versions",
+        events: "INSERT OR UPDATE OR DELETE",
+        each: "STATEMENT",
+        payload: "'policy'",
+    },
+    Notifier {
+        name: "partner_changed",
+        table: "partners",
+        events: "INSERT OR UPDATE OR DELETE",
+        each: "ROW",
+        payload: "'partner:' || (CASE TG_OP WHEN 'DELETE' THEN OLD.id ELSE NEW.id END)::text",
+    },
+    Notifier {
+        name: "user_changed",
+        table: "users",
+        events: "UPDATE OR DELETE",
+        each: "ROW",
+        payload: "'user:' || OLD.id::text",
+    },
+    Notifier {
+        name: "points_changed",
+        table: "point_balances",
+        events: "INSERT OR UPDATE OR DELETE",
+        each: "ROW",
+        payload: "'points:' || (CASE TG_OP WHEN 'DELETE' THEN OLD.user_id ELSE NEW.user_id END)::text",
+    },
+    Notifier {
+        name: "recruits_changed",
+        table: "referrals",
+        events: "INSERT OR UPDATE OR DELETE",
+        each: "ROW",
+        payload: "'recruits:' || (CASE TG_OP WHEN 'DELETE' THEN OLD.recruiter_id ELSE NEW.recruiter_id END)::text",
+    },
 ];
 
-const DOWN: &[&str] = &[
-    "DROP TRIGGER IF EXISTS recruits_changed ON referrals",
-    "DROP FUNCTION IF EXISTS cogo_notify_recruits_changed()",
-    "DROP TRIGGER IF EXISTS points_changed ON point_balances",
-    "DROP FUNCTION IF EXISTS cogo_notify_points_changed()",
-    "DROP TRIGGER IF EXISTS user_changed ON users",
-    "DROP FUNCTION IF EXISTS cogo_notify_user_changed()",
-    "DROP TRIGGER IF EXISTS partner_changed ON partners",
-    "DROP FUNCTION IF EXISTS cogo_notify_partner_changed()",
-    "DROP TRIGGER IF EXISTS policy_changed ON privacy_policy_versions",
-    "DROP FUNCTION IF EXISTS cogo_notify_policy_changed()",
-    "DROP TRIGGER IF EXISTS sessions_ended ON sessions",
-    "DROP FUNCTION IF EXISTS cogo_notify_sessions_ended()",
-];
+impl Notifier {
+    fn create_statements(&self) -> [String; 2] {
+        let Self { name, table, events, each, payload } = self;
+        [
+            format!(
+                "CREATE FUNCTION cogo_notify_{name}() RETURNS trigger LANGUAGE plpgsql AS $$
+                 BEGIN
+                   PERFORM pg_notify('cogo_changes', {payload});
+                   RETURN NULL;
+                 END $$"
+            ),
+            format!(
+                "CREATE TRIGGER {name} AFTER {events} ON {table} FOR EACH {each} EXECUTE FUNCTION cogo_notify_{name}()"
+            ),
+        ]
+    }
+
+    fn drop_statements(&self) -> [String; 2] {
+        let Self { name, table, .. } = self;
+        [format!("DROP TRIGGER IF EXISTS {name} ON {table}"), format!("DROP FUNCTION IF EXISTS cogo_notify_{name}()")]
+    }
+}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        run_on_postgres(manager, UP).await
+        run_on_postgres(manager, NOTIFIERS.iter().flat_map(Notifier::create_statements)).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        run_on_postgres(manager, DOWN).await
+        run_on_postgres(manager, NOTIFIERS.iter().rev().flat_map(Notifier::drop_statements)).await
     }
 }
 
-async fn run_on_postgres(manager: &SchemaManager<'_>, statements: &[&str]) -> Result<(), DbErr> {
+async fn run_on_postgres(manager: &SchemaManager<'_>, statements: impl Iterator<Item = String>) -> Result<(), DbErr> {
     if manager.get_database_backend() != DbBackend::Postgres {
         return Ok(());
     }
     for statement in statements {
-        manager.get_connection().execute_unprepared(statement).await?;
+        manager.get_connection().execute_unprepared(&statement).await?;
     }
     Ok(())
 }
