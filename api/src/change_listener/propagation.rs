@@ -7,7 +7,7 @@
 //! - `barrier:<instance>:<n>`: sent by an instance after a request's changes committed. PostgreSQL delivers
 //!   notifications to every listener in commit order, and each listener handles them in order, so an instance
 //!   that has handled the barrier has handled the change.
-//! - `ack:<instance>:<n>:<from>`: every other instance's answer once it handled barrier `n`.
+//! - `ack:<instance>:<from>:<n>`: every other instance's answer once it handled barrier `n` of `instance`.
 //!
 //! The request answers once its own listener heard the barrier and every instance heard alive within the last
 //! [`super::SILENCE`] acknowledged it, or after [`PROPAGATION_WAIT`] at most (an instance that does not answer
@@ -76,10 +76,9 @@ impl Instances {
             return true;
         }
         if let Some(ack) = payload.strip_prefix(ACK_PREFIX) {
-            if let Some((to, rest)) = ack.split_once(':')
+            if let Some((to, from_and_number)) = ack.split_once(':')
                 && to == self.me.to_string()
-                && let Some((number, from)) = rest.split_once(':').and_then(|(n, f)| Some((n.parse().ok()?, f)))
-                && let Ok(from) = Uuid::parse_str(from)
+                && let Some((from, number)) = parse_id_number(from_and_number)
                 && let Ok(mut state) = self.state.lock()
             {
                 if let Some(acks) = state.acks.get_mut(&number) {
@@ -101,7 +100,7 @@ impl Instances {
             return;
         }
         // Everything committed before that barrier has been handled (notifications come in order): say so.
-        let ack = format!("{ACK_PREFIX}{instance}:{number}:{}", self.me);
+        let ack = format!("{ACK_PREFIX}{instance}:{}:{number}", self.me);
         let pool = self.pool.clone();
         tokio::spawn(async move { notify(&pool, &ack).await });
     }

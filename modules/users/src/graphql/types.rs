@@ -1,9 +1,9 @@
+use std::sync::Arc;
+
 use async_graphql::{ComplexObject, Context, ID, InputObject, Object, SimpleObject, dataloader::DataLoader};
 use chrono::{DateTime, Utc};
 use cogo_kernel::{AppContext, AppError, MeObject, Role};
 use uuid::Uuid;
-
-use std::sync::Arc;
 
 use crate::loaders::{KnownProfiles, Profile, UserLoader};
 
