@@ -231,3 +231,12 @@ pub async fn credit_points_outside_requests(app: &TestApp, user: &TestUser, amou
 pub async fn credit_points(app: &TestApp, user: &TestUser, amount: i64) {
     app.context.changes.scope(credit_points_outside_requests(app, user, amount)).await;
 }
+
+/// The start of an hour-long walk that ended at least an hour before `now` and lies within one UTC day: the
+/// steps module splits a walk at midnight (each day credited on its own), so a test that expects the points of
+/// one walk must not straddle it, whatever the time the suite runs at.
+pub fn an_hour_within_one_day(now: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
+    let start = now - Duration::hours(2);
+    let midnight = (start + Duration::hours(1)).date_naive().and_time(chrono::NaiveTime::MIN).and_utc();
+    if start < midnight { midnight - Duration::hours(1) } else { start }
+}

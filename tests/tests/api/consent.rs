@@ -239,9 +239,9 @@ async fn restricting_processing_stops_step_sync_and_send_outs_until_lifted() {
 
     assert_eq!(data(&app.gql_as(&anna, RESTRICT, json!({ "restricted": true })).await)["restrictProcessing"], true);
     assert_eq!(data(&app.gql_as(&anna, restricted, json!({})).await)["me"]["processingRestricted"], true);
-    let end = chrono::Utc::now() - chrono::Duration::hours(1);
-    let samples = json!([{ "externalId": "hk-1", "startAt": (end - chrono::Duration::hours(1)).to_rfc3339(),
-        "endAt": end.to_rfc3339(), "steps": 5000, "distanceMeters": 4000.0, "source": "iPhone" }]);
+    let start = cogo_tests::an_hour_within_one_day(chrono::Utc::now());
+    let samples = json!([{ "externalId": "hk-1", "startAt": start.to_rfc3339(),
+        "endAt": (start + chrono::Duration::hours(1)).to_rfc3339(), "steps": 5000, "distanceMeters": 4000.0, "source": "iPhone" }]);
     let sync =
         "mutation SyncSteps($samples: [StepSampleInput!]!) { syncSteps(samples: $samples) { accepted pointsAwarded } }";
     assert_eq!(

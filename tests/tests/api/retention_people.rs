@@ -26,7 +26,7 @@ fn sample(id: &str, from: DateTime<Utc>, minutes: i64, metres: f64, source: &str
 async fn walker(app: &TestApp, name: &str) -> TestUser {
     let user = app.sign_up(name).await;
     data(&app.gql_as(&user, SET_CONSENT, json!({ "purpose": "health_data", "granted": true })).await);
-    let start = app.context.now() - Duration::hours(2);
+    let start = cogo_tests::an_hour_within_one_day(app.context.now());
     let body = app.gql_as(&user, SYNC, json!({ "samples": [sample("hk-1", start, 60, 4500.0, "iPhone")] })).await;
     assert_eq!(data(&body)["syncSteps"]["pointsAwarded"], 4);
     user
