@@ -216,8 +216,9 @@ async fn scan_logs_after_a_full_scenario(mut server: ServerProcess, database_url
     let consent = "mutation { setConsent(purpose: \"health_data\", granted: true) { granted } }";
     data(&c.gql(Some(&user_token), consent, json!({})).await.0);
     let now = Utc::now();
-    let walk = json!([{ "externalId": format!("hk-{tag}"), "startAt": (now - Duration::hours(3)).to_rfc3339(),
-        "endAt": (now - Duration::hours(2)).to_rfc3339(), "steps": 4000, "distanceMeters": 3000.0, "source": device }]);
+    let start = cogo_tests::an_hour_within_one_day(now);
+    let walk = json!([{ "externalId": format!("hk-{tag}"), "startAt": start.to_rfc3339(),
+        "endAt": (start + Duration::hours(1)).to_rfc3339(), "steps": 4000, "distanceMeters": 3000.0, "source": device }]);
     let sync = "mutation S($s: [StepSampleInput!]!) { syncSteps(samples: $s) { accepted pointsAwarded } }";
     let (synced, _) = c.gql(Some(&user_token), sync, json!({ "s": walk })).await;
     assert_eq!(data(&synced)["syncSteps"]["pointsAwarded"], 3);

@@ -475,10 +475,11 @@ async fn a_recruit_syncing_twice_at_once_rewards_once() {
             .await,
     );
     let sync = "mutation SyncSteps($samples: [StepSampleInput!]!) { syncSteps(samples: $samples) { pointsAwarded } }";
-    let end = chrono::Utc::now() - Duration::hours(1);
-    // Two different batches of 6 km each, sent at the same moment: each alone would qualify Bertil.
+    let now = chrono::Utc::now();
+    // Two different batches of 6 km each, sent at the same moment: each alone would qualify Bertil. Each walk lies
+    // within one UTC day (a walk over midnight is credited per day, in whole kilometres).
     let batches = (0..2).map(|i| {
-        let from = end - Duration::hours(2 * i + 2);
+        let from = cogo_tests::an_hour_within_one_day(now - Duration::hours(2 * i));
         json!({ "samples": [{ "externalId": format!("walk-{i}"), "startAt": from.to_rfc3339(),
             "endAt": (from + Duration::hours(1)).to_rfc3339(), "steps": 7000, "distanceMeters": 6000.0, "source": "iPhone" }] })
     });
