@@ -2,10 +2,9 @@
 
 use std::process::ExitCode;
 
-use cogo_kernel::{Clock, Role, SystemClock};
-use cogo_privacy::service::retention::WhenBusy;
-
-use sea_orm::DatabaseConnection;
+use cogo_kernel::{AuditActor, AuditEntry, AuditSubject, Clock, Role, SystemClock};
+use cogo_privacy::service::retention::{PurgeOrderedBy, WhenBusy};
+use sea_orm::{DatabaseConnection, TransactionTrait};
 
 use crate::{Application, Settings, database, schema};
 
@@ -66,7 +65,8 @@ pub async fn run(args: Vec<String>) -> Result<(), String> {
         }
         ["purge"] => {
             let app = Application::context_only(Settings::from_env()?).await?;
-            let report = cogo_privacy::service::retention::run_purge(&app, WhenBusy::Wait)
+            let ordered_by = PurgeOrderedBy::Person { actor: AuditActor::Operator, request_id: None };
+            let report = cogo_privacy::service::retention::run_purge(&app, WhenBusy::Wait, ordered_by)
                 .await
                 .map_err(|e| e.public_message())?
                 .ok_or("the purge lock was not taken")?;
@@ -94,10 +94,23 @@ pub async fn run(args: Vec<String>) -> Result<(), String> {
     }
 }
 
-/// Grants a staff role to the account with this e-mail address.
+/// Grants a staff role to the account with this e-mail address, and writes it to the audit log (as the
+/// operator's, in the same transaction).
 pub async fn grant_role_on(db: &DatabaseConnection, email: &str, role: Role) -> Result<(), String> {
-    cogo_users::service::grant_role(db, email, role, SystemClock.now())
-        .await
-        .map(|_| ())
-        .map_err(|e| e.public_message())
+    let grant = async {
+        let now = SystemClock.now();
+        let txn = db.begin().await?;
+        let user_id = cogo_users::service::grant_role(&txn, email, role, now).await?;
+        let entry = AuditEntry {
+            actor: AuditActor::Operator,
+            action: cogo_users::service::ROLE_GRANTED,
+            subject: Some(AuditSubject::user(user_id)),
+            request_id: None,
+            at: now,
+        };
+        cogo_privacy::service::audit_log::append(&txn, entry).await?;
+        txn.commit().await?;
+        Ok::<(), cogo_kernel::AppError>(())
+    };
+    grant.await.map_err(|e| e.public_message())
 }

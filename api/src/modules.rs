@@ -8,7 +8,7 @@ use cogo_consent::ConsentModule;
 use cogo_kernel::{AppContext, Hooks, Module};
 use cogo_offers::{OffersConfig, OffersModule};
 use cogo_points::PointsModule;
-use cogo_privacy::PrivacyModule;
+use cogo_privacy::{PrivacyConfig, PrivacyModule};
 use cogo_referrals::ReferralsModule;
 use cogo_steps::StepsModule;
 use cogo_users::{UsersConfig, UsersModule};
@@ -34,7 +34,7 @@ impl Modules {
             steps: StepsModule,
             offers: OffersModule::new(OffersConfig::from_secret(settings.secrets.pseudonym_key.as_bytes())),
             referrals: ReferralsModule::new(settings.referral_rewards),
-            privacy: PrivacyModule,
+            privacy: PrivacyModule::new(privacy_config(settings)),
         }
     }
 
@@ -53,6 +53,9 @@ impl Modules {
             }
             if let Some(accounts) = module.account_directory() {
                 hooks.set_accounts(accounts);
+            }
+            if let Some(trail) = module.audit_trail() {
+                hooks.set_audit_trail(trail);
             }
         }
         Arc::new(hooks)
@@ -80,10 +83,19 @@ fn users_config(settings: &Settings) -> UsersConfig {
     }
 }
 
+/// What the privacy module tells people: the supervisory authority, the sub-processor notice period.
+fn privacy_config(settings: &Settings) -> PrivacyConfig {
+    PrivacyConfig {
+        supervisory_authority: settings.supervisory_authority.clone(),
+        subprocessor_notice: chrono::Duration::days(i64::from(settings.subprocessor_notice_days)),
+    }
+}
+
 /// Object-safe view of [`Module::hooks`] (the `Module` trait itself has a generic method).
 trait ModuleHooksSource {
     fn module_hooks(&self) -> Option<Arc<dyn cogo_kernel::ModuleHooks>>;
     fn account_directory(&self) -> Option<Arc<dyn cogo_kernel::AccountDirectory>>;
+    fn audit_trail(&self) -> Option<Arc<dyn cogo_kernel::AuditTrail>>;
 }
 
 impl<T: Module> ModuleHooksSource for T {
@@ -93,5 +105,9 @@ impl<T: Module> ModuleHooksSource for T {
 
     fn account_directory(&self) -> Option<Arc<dyn cogo_kernel::AccountDirectory>> {
         Module::account_directory(self)
+    }
+
+    fn audit_trail(&self) -> Option<Arc<dyn cogo_kernel::AuditTrail>> {
+        Module::audit_trail(self)
     }
 }

@@ -5,7 +5,7 @@ use cogo_consent::{ConsentMutation, ConsentOfMe, ConsentQuery};
 use cogo_kernel::{AppContext, MeObject};
 use cogo_offers::{OffersMutation, OffersOfMe, OffersQuery};
 use cogo_points::PointsOfMe;
-use cogo_privacy::{PrivacyMutation, PrivacyQuery};
+use cogo_privacy::{PrivacyMutation, PrivacyOfMe, PrivacyQuery};
 use cogo_referrals::ReferralsOfMe;
 use cogo_steps::{StepsMutation, StepsOfMe};
 use cogo_users::{UserProfile, UsersMutation, UsersQuery};
@@ -24,7 +24,7 @@ use crate::settings::Settings;
 /// You, as the mobile app sees you: every module's fields about the signed-in user.
 #[derive(MergedObject)]
 #[graphql(name = "Me")]
-pub struct Me(UserProfile, PointsOfMe, ConsentOfMe, StepsOfMe, OffersOfMe, ReferralsOfMe);
+pub struct Me(UserProfile, PointsOfMe, ConsentOfMe, StepsOfMe, OffersOfMe, ReferralsOfMe, PrivacyOfMe);
 
 impl MeObject for Me {
     fn for_user(user_id: Uuid) -> Self {
@@ -35,6 +35,7 @@ impl MeObject for Me {
             StepsOfMe::new(user_id),
             OffersOfMe::new(user_id),
             ReferralsOfMe::new(user_id),
+            PrivacyOfMe::new(user_id),
         )
     }
 }

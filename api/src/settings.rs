@@ -1,5 +1,6 @@
 //! Configuration from environment variables, every one with a working default (documented in the README).
 
+mod accountability;
 mod exposure;
 mod faults;
 mod http;
@@ -13,6 +14,7 @@ mod sessions;
 use std::net::SocketAddr;
 
 use cogo_kernel::RetentionPolicy;
+use cogo_privacy::SupervisoryAuthorityContact;
 use cogo_referrals::ReferralRewards;
 
 pub use exposure::Exposure;
@@ -62,6 +64,12 @@ pub struct Settings {
     pub http: HttpSettings,
     /// `COGO_DB_ACQUIRE_TIMEOUT_SECONDS`, `COGO_SHUTDOWN_GRACE_SECONDS`: database outages and shutdown.
     pub faults: FaultSettings,
+    /// `COGO_SUPERVISORY_AUTHORITY_NAME`, `_WEBSITE`, `_EMAIL`, `_POSTAL_ADDRESS`, `_PHONE`: where people can
+    /// complain (policy §7; default Integritetsskyddsmyndigheten, IMY).
+    pub supervisory_authority: SupervisoryAuthorityContact,
+    /// `COGO_SUBPROCESSOR_NOTICE_DAYS`: how long before a new sub-processor or location takes effect users are
+    /// told (policy §5.2; default 30).
+    pub subprocessor_notice_days: u32,
 }
 
 impl std::fmt::Debug for Settings {
@@ -81,6 +89,8 @@ impl std::fmt::Debug for Settings {
             .field("limits", &self.limits)
             .field("http", &self.http)
             .field("faults", &self.faults)
+            .field("supervisory_authority", &self.supervisory_authority.name)
+            .field("subprocessor_notice_days", &self.subprocessor_notice_days)
             .finish()
     }
 }
@@ -127,6 +137,8 @@ impl Settings {
             );
         }
         let faults = FaultSettings::from_env(&var)?;
+        let supervisory_authority = accountability::supervisory_authority_from(&var);
+        let subprocessor_notice_days = accountability::subprocessor_notice_days_from(&var)?;
         Ok(Self {
             database_url,
             bind,
@@ -142,6 +154,8 @@ impl Settings {
             limits,
             http,
             faults,
+            supervisory_authority,
+            subprocessor_notice_days,
         })
     }
 
@@ -164,6 +178,8 @@ impl Settings {
             limits: LimitSettings::default(),
             http: HttpSettings::default(),
             faults: FaultSettings::default(),
+            supervisory_authority: SupervisoryAuthorityContact::imy(),
+            subprocessor_notice_days: cogo_privacy::domain::subprocessor_register::DEFAULT_NOTICE_DAYS,
         }
     }
 }

@@ -19,6 +19,7 @@ mod m20261125_000013_referral_reward_references;
 mod m20261125_000014_unlock_idempotency;
 mod m20261125_000015_session_lifetime;
 mod m20261125_000016_change_notifications;
+mod m20261126_000017_accountability;
 
 pub struct Migrator;
 
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000014_unlock_idempotency::Migration),
             Box::new(m20261125_000015_session_lifetime::Migration),
             Box::new(m20261125_000016_change_notifications::Migration),
+            Box::new(m20261126_000017_accountability::Migration),
         ]
     }
 }

@@ -69,6 +69,9 @@ async fn execute(
     users: &UsersConfig,
 ) -> Response {
     request = request.data(crate::rate_limit::ClientIp::of(req));
+    if let Some(id) = req.extensions().get::<cogo_kernel::RequestId>() {
+        request = request.data(id.clone());
+    }
     if req.method() == Method::GET {
         // Refused as a mutation by `GetIsReadOnly` once the document is known (a hash names it only then).
         request = request.data(ViaGet);

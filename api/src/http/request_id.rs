@@ -20,8 +20,10 @@ pub struct RequestIdEndpoint<E>(E);
 impl<E: Endpoint> Endpoint for RequestIdEndpoint<E> {
     type Output = Response;
 
-    async fn call(&self, req: Request) -> Result<Self::Output> {
+    async fn call(&self, mut req: Request) -> Result<Self::Output> {
         let id = Uuid::new_v4().to_string();
+        // The GraphQL handler hands it on to the resolvers (the audit log records it with every staff action).
+        req.extensions_mut().insert(cogo_kernel::RequestId(id.clone()));
         let span = tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.uri().path());
         async move {
             let mut response = self.0.call(req).await?.into_response();

@@ -12,6 +12,7 @@ use sea_orm::{DatabaseConnection, DatabaseTransaction};
 use uuid::Uuid;
 
 use crate::{
+    audit::{AuditEntry, AuditTrail},
     error::AppError,
     export::ExportWriter,
     retention::{PurgeReport, RetentionPolicy},
@@ -137,6 +138,7 @@ pub trait AccountDirectory: Send + Sync + 'static {
 pub struct Hooks {
     modules: Vec<Arc<dyn ModuleHooks>>,
     accounts: Option<Arc<dyn AccountDirectory>>,
+    audit: Option<Arc<dyn AuditTrail>>,
 }
 
 impl Hooks {
@@ -152,6 +154,18 @@ impl Hooks {
     /// The account directory; `INTERNAL` if no module provides one (a wiring bug).
     pub fn accounts(&self) -> Result<&dyn AccountDirectory, AppError> {
         self.accounts.as_deref().ok_or_else(|| AppError::internal("no module provides the account directory"))
+    }
+
+    /// Registers the staff audit trail (the privacy module).
+    pub fn set_audit_trail(&mut self, audit: Arc<dyn AuditTrail>) {
+        self.audit = Some(audit);
+    }
+
+    /// Appends a staff action to the audit trail inside `txn`, as the transaction's last statement before commit
+    /// (see [`crate::audit`]). `INTERNAL` if no module keeps the trail: staff actions are never left unlogged.
+    pub async fn audit(&self, txn: &DatabaseTransaction, entry: AuditEntry) -> Result<(), AppError> {
+        let trail = self.audit.as_deref().ok_or_else(|| AppError::internal("no module keeps the audit trail"))?;
+        trail.append(txn, entry).await
     }
 
     pub fn modules(&self) -> impl Iterator<Item = &'static str> + '_ {

@@ -6,6 +6,7 @@
 
 pub mod actor;
 pub mod app;
+pub mod audit;
 pub mod changes;
 pub mod clock;
 pub mod complexity;
@@ -25,12 +26,13 @@ pub mod short_code;
 
 pub use actor::{Actor, Role};
 pub use app::AppContext;
+pub use audit::{AuditAction, AuditActor, AuditEntry, AuditSubject, AuditTrail, RequestId, Staff};
 pub use changes::{Change, ChangeFeed, ChangeListener, Propagation, after_commit};
 pub use clock::{Clock, ManualClock, SharedClock, SystemClock};
 pub use date::Date;
 pub use error::{AppError, AppResult, ErrorCode, SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS};
 pub use export::ExportWriter;
-pub use guard::{RequireAuth, RequireRole, actor_from};
+pub use guard::{RequireAnyRole, RequireAuth, RequireRole, actor_from};
 pub use hooks::{AccountDirectory, DataRecipient, DomainEvent, Hooks, ModuleHooks};
 pub use idempotency::IdempotencyKey;
 pub use known_rows::{KnownRows, Stale};

@@ -6,6 +6,7 @@ use async_graphql::SchemaBuilder;
 
 use crate::{
     app::AppContext,
+    audit::AuditTrail,
     hooks::{AccountDirectory, ModuleHooks},
 };
 
@@ -20,6 +21,11 @@ pub trait Module: Send + Sync + 'static {
 
     /// The module that owns the accounts provides the directory the privacy features identify people with.
     fn account_directory(&self) -> Option<Arc<dyn AccountDirectory>> {
+        None
+    }
+
+    /// The module that keeps the staff audit log provides the trail every module writes its staff actions to.
+    fn audit_trail(&self) -> Option<Arc<dyn AuditTrail>> {
         None
     }
 

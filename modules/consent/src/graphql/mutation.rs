@@ -1,5 +1,5 @@
 use async_graphql::{Context, Object};
-use cogo_kernel::{AppContext, RequireAuth, RequireRole, Role, actor_from};
+use cogo_kernel::{AppContext, RequireAuth, RequireRole, Role, Staff, actor_from};
 
 use crate::graphql::types::{Consent, PrivacyPolicyVersion};
 use crate::service;
@@ -31,7 +31,7 @@ impl ConsentMutation {
         Ok(true)
     }
 
-    /// Publishes a new version of the privacy policy. Staff with `ADMIN` only.
+    /// Publishes a new version of the privacy policy. Staff with `ADMIN` only; audit-logged.
     #[graphql(guard = "RequireRole(Role::Admin)")]
     async fn publish_privacy_policy(
         &self,
@@ -39,6 +39,21 @@ impl ConsentMutation {
         body: String,
         summary_of_changes: String,
     ) -> async_graphql::Result<PrivacyPolicyVersion> {
-        Ok(service::publish_policy(AppContext::of(ctx)?, &body, &summary_of_changes).await?.into())
+        let published =
+            service::publish_policy(AppContext::of(ctx)?, &Staff::of(ctx)?, &body, &summary_of_changes).await?;
+        Ok(PrivacyPolicyVersion::new(published, None, true))
+    }
+
+    /// Records the yearly review of the policy in force that keeps it unchanged (§3.1: adopted at least once a
+    /// year), with what was checked; `nextReviewDueAt` moves a year on. Staff with `ADMIN` only; audit-logged.
+    #[graphql(guard = "RequireRole(Role::Admin)")]
+    async fn record_privacy_policy_review(
+        &self,
+        ctx: &Context<'_>,
+        note: String,
+    ) -> async_graphql::Result<PrivacyPolicyVersion> {
+        let (policy, reviewed_at) =
+            service::policy::record_review(AppContext::of(ctx)?, &Staff::of(ctx)?, &note).await?;
+        Ok(PrivacyPolicyVersion::new(policy, Some(reviewed_at), true))
     }
 }

@@ -25,7 +25,10 @@ impl ConsentQuery {
     /// The privacy policy in force. Public.
     #[graphql(complexity = "cogo_kernel::complexity::DATABASE_READ + child_complexity")]
     async fn privacy_policy(&self, ctx: &Context<'_>) -> async_graphql::Result<PrivacyPolicyVersion> {
-        Ok(policy::current_policy(&AppContext::of(ctx)?.db).await?.into())
+        let db = &AppContext::of(ctx)?.db;
+        let current = policy::current_policy(db).await?;
+        let reviewed = policy::last_reviews(db, &[current.version]).await?.remove(&current.version);
+        Ok(PrivacyPolicyVersion::new(current, reviewed, true))
     }
 
     /// Every version of the privacy policy, oldest first. Public.
@@ -33,7 +36,19 @@ impl ConsentQuery {
         complexity = "cogo_kernel::complexity::DATABASE_READ + cogo_kernel::complexity::items_of(POLICY_VERSIONS_CHARGED, child_complexity)"
     )]
     async fn privacy_policy_versions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<PrivacyPolicyVersion>> {
-        Ok(policy::all_versions(&AppContext::of(ctx)?.db).await?.into_iter().map(Into::into).collect())
+        let db = &AppContext::of(ctx)?.db;
+        let versions = policy::all_versions(db).await?;
+        let numbers: Vec<i32> = versions.iter().map(|v| v.version).collect();
+        let mut reviews = policy::last_reviews(db, &numbers).await?;
+        let newest = numbers.iter().copied().max();
+        Ok(versions
+            .into_iter()
+            .map(|v| {
+                let reviewed = reviews.remove(&v.version);
+                let in_force = Some(v.version) == newest;
+                PrivacyPolicyVersion::new(v, reviewed, in_force)
+            })
+            .collect())
     }
 
     /// One version of the privacy policy, earlier ones included. Public.
@@ -43,7 +58,10 @@ impl ConsentQuery {
         ctx: &Context<'_>,
         version: i32,
     ) -> async_graphql::Result<PrivacyPolicyVersion> {
-        let found = policy::version(&AppContext::of(ctx)?.db, version).await?;
-        Ok(found.ok_or(AppError::NotFound("privacy policy version"))?.into())
+        let db = &AppContext::of(ctx)?.db;
+        let found = policy::version(db, version).await?.ok_or(AppError::NotFound("privacy policy version"))?;
+        let reviewed = policy::last_reviews(db, &[version]).await?.remove(&version);
+        let in_force = policy::current_policy_version(db).await? == version;
+        Ok(PrivacyPolicyVersion::new(found, reviewed, in_force))
     }
 }

@@ -1,9 +1,13 @@
-use async_graphql::SimpleObject;
+use async_graphql::{ComplexObject, Context, SimpleObject};
 use chrono::{DateTime, Utc};
 use cogo_entities::consent::{consent_record, policy_version, purpose};
-use cogo_kernel::retention::RetentionPolicy;
+use cogo_kernel::{AppContext, retention::RetentionPolicy};
 
-use crate::{domain::RetentionNotice, legal_basis::LegalBasis, service::ConsentState};
+use crate::{
+    domain::{RetentionNotice, policy_review::next_review_due},
+    legal_basis::LegalBasis,
+    service::ConsentState,
+};
 
 /// A purpose for which CoGo processes personal data, with its legal basis, who receives the data and how long it
 /// is kept (the information owed with every access request, policy §6.1).
@@ -103,6 +107,7 @@ impl From<consent_record::Model> for ConsentRecord {
 
 /// A version of CoGo's privacy policy.
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct PrivacyPolicyVersion {
     /// 1, 2, 3, …: the newest is in force.
     pub version: i32,
@@ -113,15 +118,37 @@ pub struct PrivacyPolicyVersion {
     /// The full text.
     #[graphql(complexity = "cogo_kernel::complexity::LONG_TEXT")]
     pub body: String,
+    /// When it was last adopted: published, or reviewed and kept unchanged (§3.1).
+    pub last_reviewed_at: DateTime<Utc>,
+    #[graphql(skip)]
+    pub in_force: bool,
 }
 
-impl From<policy_version::Model> for PrivacyPolicyVersion {
-    fn from(row: policy_version::Model) -> Self {
+impl PrivacyPolicyVersion {
+    /// A version with the date of its last review without change, if any; `in_force` for the newest.
+    pub fn new(row: policy_version::Model, last_review: Option<DateTime<Utc>>, in_force: bool) -> Self {
         Self {
             version: row.version,
+            last_reviewed_at: last_review.map_or(row.published_at, |reviewed| reviewed.max(row.published_at)),
             published_at: row.published_at,
             summary_of_changes: row.summary_of_changes,
             body: row.body,
+            in_force,
         }
+    }
+}
+
+#[ComplexObject]
+impl PrivacyPolicyVersion {
+    /// For the version in force: when it must be reviewed again, a year after it was last adopted (§3.1). Null
+    /// for a version since replaced.
+    async fn next_review_due_at(&self) -> Option<DateTime<Utc>> {
+        self.in_force.then(|| next_review_due(self.last_reviewed_at))
+    }
+
+    /// The version in force was not adopted again within a year.
+    async fn review_overdue(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
+        let now = AppContext::of(ctx)?.now();
+        Ok(self.in_force && now > next_review_due(self.last_reviewed_at))
     }
 }

@@ -1,12 +1,20 @@
 //! Privacy-policy versions (§3.1): reviewed at least yearly, each version stored with what changed, users told of a
 //! new version (`pendingPolicyVersion`), earlier versions retrievable.
 
-use cogo_entities::consent::{policy_acceptance, policy_version};
-use cogo_kernel::{Actor, AppContext, AppError, Change};
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use cogo_entities::consent::{policy_acceptance, policy_review, policy_version};
+use cogo_kernel::{Actor, AppContext, AppError, AuditAction, AuditSubject, Change, Staff};
 use sea_orm::{
-    ActiveValue::Set, ConnectionTrait, EntityTrait, PaginatorTrait, QueryOrder, QuerySelect, TransactionTrait,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    TransactionTrait,
 };
 use uuid::Uuid;
+
+pub const PRIVACY_POLICY_PUBLISHED: AuditAction = AuditAction("PRIVACY_POLICY_PUBLISHED");
+pub const PRIVACY_POLICY_REVIEWED: AuditAction = AuditAction("PRIVACY_POLICY_REVIEWED");
+pub const MAX_REVIEW_NOTE_CHARS: usize = 5_000;
 
 pub const MAX_BODY_CHARS: usize = 200_000;
 pub const MAX_SUMMARY_CHARS: usize = 5_000;
@@ -46,8 +54,13 @@ pub async fn version(db: &impl ConnectionTrait, version: i32) -> Result<Option<p
     Ok(policy_version::Entity::find_by_id(version).one(db).await?)
 }
 
-/// Publishes a new version (staff with `ADMIN`). Users are then asked to accept it.
-pub async fn publish_policy(app: &AppContext, body: &str, summary: &str) -> Result<policy_version::Model, AppError> {
+/// Publishes a new version (staff with `ADMIN`; audit-logged). Users are then asked to accept it.
+pub async fn publish_policy(
+    app: &AppContext,
+    staff: &Staff,
+    body: &str,
+    summary: &str,
+) -> Result<policy_version::Model, AppError> {
     let body = body.trim();
     let summary = summary.trim();
     if body.is_empty() || body.chars().count() > MAX_BODY_CHARS {
@@ -67,10 +80,62 @@ pub async fn publish_policy(app: &AppContext, body: &str, summary: &str) -> Resu
     })
     .exec_with_returning(&txn)
     .await?;
+    let subject = AuditSubject::new("PRIVACY_POLICY_VERSION", next);
+    app.hooks.audit(&txn, staff.did(PRIVACY_POLICY_PUBLISHED, Some(subject), app.now())).await?;
     txn.commit().await?;
     app.changes.publish(Change::PolicyChanged);
     tracing::info!(version = next, "privacy policy published");
     Ok(published)
+}
+
+/// Records that staff reviewed the policy in force and kept it unchanged (§3.1; `ADMIN`, audit-logged). The
+/// yearly clock starts again; users are not asked to accept anything, since nothing changed.
+pub async fn record_review(
+    app: &AppContext,
+    staff: &Staff,
+    note: &str,
+) -> Result<(policy_version::Model, DateTime<Utc>), AppError> {
+    let note = note.trim();
+    if note.is_empty() || note.chars().count() > MAX_REVIEW_NOTE_CHARS {
+        return Err(AppError::bad_input("note", format!("must be 1–{MAX_REVIEW_NOTE_CHARS} characters")));
+    }
+    let now = app.now();
+    let txn = app.db.begin().await?;
+    let current = current_policy(&txn).await?;
+    policy_review::Entity::insert(policy_review::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        version: Set(current.version),
+        reviewed_at: Set(now),
+        reviewed_by: Set(staff.user_id),
+        note: Set(note.to_string()),
+    })
+    .exec_without_returning(&txn)
+    .await?;
+    let subject = AuditSubject::new("PRIVACY_POLICY_VERSION", current.version);
+    app.hooks.audit(&txn, staff.did(PRIVACY_POLICY_REVIEWED, Some(subject), now)).await?;
+    txn.commit().await?;
+    tracing::info!(version = current.version, "privacy policy reviewed and kept");
+    Ok((current, now))
+}
+
+/// When each version was last reviewed without change, for the versions that were (one statement for any number).
+pub async fn last_reviews(
+    db: &impl ConnectionTrait,
+    versions: &[i32],
+) -> Result<HashMap<i32, DateTime<Utc>>, AppError> {
+    if versions.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<(i32, Option<DateTime<Utc>>)> = policy_review::Entity::find()
+        .select_only()
+        .column(policy_review::Column::Version)
+        .column_as(policy_review::Column::ReviewedAt.max(), "last_reviewed_at")
+        .filter(policy_review::Column::Version.is_in(versions.iter().copied()))
+        .group_by(policy_review::Column::Version)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().filter_map(|(version, at)| at.map(|at| (version, at))).collect())
 }
 
 /// The user accepts the version in force. An unknown or superseded version is `BAD_USER_INPUT`.

@@ -1,5 +1,5 @@
 use async_graphql::{Context, ID, Object};
-use cogo_kernel::{AppContext, IdempotencyKey, RequireAuth, RequireRole, Role, actor_from};
+use cogo_kernel::{AppContext, IdempotencyKey, RequireAuth, RequireRole, Role, Staff, actor_from};
 
 use crate::domain::OfferStatus;
 use crate::graphql::types::{
@@ -13,14 +13,15 @@ pub struct OffersMutation;
 
 #[Object]
 impl OffersMutation {
-    /// Onboards a partner business. Staff only (`ADMIN`).
+    /// Onboards a partner business. Staff only (`ADMIN`); audit-logged.
     #[graphql(guard = "RequireRole(Role::Admin)")]
     async fn create_partner(&self, ctx: &Context<'_>, input: CreatePartnerInput) -> async_graphql::Result<Partner> {
-        let partner = service::create_partner(AppContext::of(ctx)?, &input.name, &input.org_number).await?;
+        let (app, staff) = (AppContext::of(ctx)?, Staff::of(ctx)?);
+        let partner = service::create_partner(app, &staff, &input.name, &input.org_number).await?;
         Ok(partner.into())
     }
 
-    /// Makes the user with this e-mail a merchant of the partner. Staff only (`ADMIN`).
+    /// Makes the user with this e-mail a merchant of the partner. Staff only (`ADMIN`); audit-logged.
     #[graphql(guard = "RequireRole(Role::Admin)")]
     async fn add_partner_member(
         &self,
@@ -28,7 +29,8 @@ impl OffersMutation {
         partner_id: ID,
         email: String,
     ) -> async_graphql::Result<bool> {
-        service::add_member(AppContext::of(ctx)?, parse_id(&partner_id, "partner")?, &email).await?;
+        let (app, staff) = (AppContext::of(ctx)?, Staff::of(ctx)?);
+        service::add_member(app, &staff, parse_id(&partner_id, "partner")?, &email).await?;
         Ok(true)
     }
 

@@ -1,7 +1,7 @@
 //! Partners and their merchant staff: onboarded by CoGo staff (`ADMIN`).
 
 use cogo_entities::offers::{partner, partner_member};
-use cogo_kernel::{Actor, AppContext, AppError};
+use cogo_kernel::{Actor, AppContext, AppError, AuditAction, AuditSubject, Staff};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait,
 };
@@ -11,9 +11,17 @@ use crate::domain::{BoundedText, OrgNumber};
 
 pub const MAX_PARTNER_NAME_CHARS: usize = 100;
 
+pub const PARTNER_CREATED: AuditAction = AuditAction("PARTNER_CREATED");
+pub const PARTNER_MEMBER_ADDED: AuditAction = AuditAction("PARTNER_MEMBER_ADDED");
+
 /// Onboards a partner business. The organisation number is unique: a second partner with it is `CONFLICT`.
 #[tracing::instrument(skip_all)]
-pub async fn create_partner(app: &AppContext, name: &str, org_number: &str) -> Result<partner::Model, AppError> {
+pub async fn create_partner(
+    app: &AppContext,
+    staff: &Staff,
+    name: &str,
+    org_number: &str,
+) -> Result<partner::Model, AppError> {
     let name = BoundedText::parse("name", name, MAX_PARTNER_NAME_CHARS)?.into_inner();
     let org_number = OrgNumber::parse("orgNumber", org_number)?.into_inner();
     let txn = app.db.begin().await?;
@@ -30,15 +38,19 @@ pub async fn create_partner(app: &AppContext, name: &str, org_number: &str) -> R
     .insert(&txn)
     .await
     .map_err(conflict_as(org_number_taken))?;
+    app.hooks
+        .audit(&txn, staff.did(PARTNER_CREATED, Some(AuditSubject::new("PARTNER", created.id)), app.now()))
+        .await?;
     txn.commit().await.map_err(conflict_as(org_number_taken))?;
     tracing::info!(partner_id = %created.id, "partner created");
     Ok(created)
 }
 
 /// Makes the user with this e-mail a merchant of the partner. Adding a member twice changes nothing; a user who
-/// already acts for another partner is `CONFLICT` (a merchant acts for one partner only).
+/// already acts for another partner is `CONFLICT` (a merchant acts for one partner only). The new member is
+/// audit-logged (the account, by id).
 #[tracing::instrument(skip_all, fields(%partner_id))]
-pub async fn add_member(app: &AppContext, partner_id: Uuid, email: &str) -> Result<(), AppError> {
+pub async fn add_member(app: &AppContext, staff: &Staff, partner_id: Uuid, email: &str) -> Result<(), AppError> {
     let txn = app.db.begin().await?;
     partner::Entity::find_by_id(partner_id).one(&txn).await?.ok_or(AppError::NotFound("partner"))?;
     let user_id =
@@ -51,6 +63,7 @@ pub async fn add_member(app: &AppContext, partner_id: Uuid, email: &str) -> Resu
     partner_member::ActiveModel { user_id: Set(user_id), partner_id: Set(partner_id), added_at: Set(app.now()) }
         .insert(&txn)
         .await?;
+    app.hooks.audit(&txn, staff.did(PARTNER_MEMBER_ADDED, Some(AuditSubject::user(user_id)), app.now())).await?;
     txn.commit().await?;
     Ok(())
 }

@@ -1,18 +1,20 @@
 use async_graphql::{Context, ID, Object};
-use cogo_kernel::{AppContext, AppError, DataSubjectRequestKind, RequireAuth, RequireRole, Role, actor_from};
+use cogo_kernel::{
+    AppContext, AppError, AuditActor, DataSubjectRequestKind, RequireAuth, RequireRole, Role, Staff, actor_from,
+};
 
 use crate::graphql::query::parse_id;
 use crate::graphql::types::{DataSubjectRequest, RetentionPurgeReport};
 use crate::service::{
     erasure, register,
-    retention::{self, WhenBusy},
+    retention::{self, PurgeOrderedBy, WhenBusy},
 };
 
 #[derive(Default)]
-pub struct PrivacyMutation;
+pub struct RightsMutation;
 
 #[Object]
-impl PrivacyMutation {
+impl RightsMutation {
     /// Deletes your account (GDPR art. 17), confirmed with your password: you are signed out everywhere, and your
     /// name, e-mail, consents, steps and referrals are erased at once. Only what bookkeeping law requires stays,
     /// under an id that no longer names you. The e-mail address can sign up again.
@@ -32,7 +34,7 @@ impl PrivacyMutation {
         channel: String,
     ) -> async_graphql::Result<DataSubjectRequest> {
         let app = AppContext::of(ctx)?;
-        let row = register::record_received(app, &email, kind, &channel).await?;
+        let row = register::record_received(app, &Staff::of(ctx)?, &email, kind, &channel).await?;
         Ok(DataSubjectRequest::from_row(row, app.now())?)
     }
 
@@ -44,7 +46,7 @@ impl PrivacyMutation {
         id: ID,
     ) -> async_graphql::Result<DataSubjectRequest> {
         let app = AppContext::of(ctx)?;
-        let row = register::complete(app, parse_id(&id, "id")?).await?;
+        let row = register::complete(app, &Staff::of(ctx)?, parse_id(&id, "id")?).await?;
         Ok(DataSubjectRequest::from_row(row, app.now())?)
     }
 
@@ -53,7 +55,8 @@ impl PrivacyMutation {
     #[graphql(guard = "RequireRole(Role::PrivacyOfficer)")]
     async fn erase_user(&self, ctx: &Context<'_>, user_id: ID, request_id: ID) -> async_graphql::Result<bool> {
         let app = AppContext::of(ctx)?;
-        erasure::erase_on_request(app, parse_id(&user_id, "userId")?, parse_id(&request_id, "requestId")?).await?;
+        let (user_id, request_id) = (parse_id(&user_id, "userId")?, parse_id(&request_id, "requestId")?);
+        erasure::erase_on_request(app, &Staff::of(ctx)?, user_id, request_id).await?;
         Ok(true)
     }
 
@@ -61,7 +64,10 @@ impl PrivacyMutation {
     /// sessions, bookkeeping past its period, …) and says what it removed. Idempotent. `PRIVACY_OFFICER` only.
     #[graphql(guard = "RequireRole(Role::PrivacyOfficer)")]
     async fn run_retention_purge(&self, ctx: &Context<'_>) -> async_graphql::Result<RetentionPurgeReport> {
-        let report = retention::run_purge(AppContext::of(ctx)?, WhenBusy::Wait)
+        let staff = Staff::of(ctx)?;
+        let ordered_by =
+            PurgeOrderedBy::Person { actor: AuditActor::Staff(staff.user_id), request_id: staff.request_id };
+        let report = retention::run_purge(AppContext::of(ctx)?, WhenBusy::Wait, ordered_by)
             .await?
             .ok_or_else(|| AppError::internal("the purge lock was not taken although the purge waits for it"))?;
         Ok(report.into())

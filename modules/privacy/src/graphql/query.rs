@@ -1,6 +1,6 @@
 use async_graphql::{Context, ID, Object, connection::Connection};
 use cogo_kernel::{
-    AppContext, AppError, RequireAuth, RequireRole, Role, actor_from,
+    AppContext, AppError, RequireAuth, RequireRole, Role, Staff, actor_from,
     pagination::{PageRequest, connection_from, time_id_key},
 };
 use uuid::Uuid;
@@ -15,10 +15,10 @@ use crate::service::{export, register};
 const EXPORT_COMPLEXITY: usize = 1_500;
 
 #[derive(Default)]
-pub struct PrivacyQuery;
+pub struct RightsQuery;
 
 #[Object]
-impl PrivacyQuery {
+impl RightsQuery {
     /// Everything CoGo holds about you, as one machine-readable document (GDPR art. 15 and 20; layout in the
     /// README, versioned by its `format` field). Logged in the request register. For very large accounts,
     /// `GET /privacy/export` streams the same document. One per request (its complexity takes most of the budget).
@@ -34,17 +34,17 @@ impl PrivacyQuery {
     }
 
     /// One account's register extract, for a request received by e-mail or letter. `PRIVACY_OFFICER` only. One
-    /// per request.
+    /// per request. Written to the audit log.
     #[graphql(guard = "RequireRole(Role::PrivacyOfficer)", complexity = "EXPORT_COMPLEXITY")]
     async fn user_data_export(&self, ctx: &Context<'_>, user_id: ID) -> async_graphql::Result<ExportDocument> {
         let subject = parse_id(&user_id, "userId")?;
-        let actor = actor_from(ctx)?;
-        let document = export::staff_export(AppContext::of(ctx)?, subject).await?;
-        tracing::info!(staff_id = %actor.user_id, subject_id = %subject, "staff exported a user's data");
+        let staff = Staff::of(ctx)?;
+        let document = export::staff_export(AppContext::of(ctx)?, &staff, subject).await?;
+        tracing::info!(staff_id = %staff.user_id, subject_id = %subject, "staff exported a user's data");
         Ok(ExportDocument::parse_json(&document)?)
     }
 
-    /// The data-subject request register, newest first. `PRIVACY_OFFICER` only.
+    /// The data-subject request register, newest first. `PRIVACY_OFFICER` only; each reading is audit-logged.
     #[graphql(
         guard = "RequireRole(Role::PrivacyOfficer)",
         complexity = "cogo_kernel::complexity::page(first, child_complexity)"
@@ -57,7 +57,7 @@ impl PrivacyQuery {
     ) -> async_graphql::Result<Connection<String, DataSubjectRequest>> {
         let app = AppContext::of(ctx)?;
         let page = PageRequest::parse(first, after)?;
-        let rows = register::page(&app.db, &page).await?;
+        let rows = register::page(app, &Staff::of(ctx)?, &page).await?;
         let now = app.now();
         let nodes = rows
             .into_iter()

@@ -3,11 +3,15 @@
 //! received the person's data are recorded on the request, so they can be told (art. 19).
 
 use chrono::{DateTime, Utc};
-use cogo_kernel::{AppContext, AppError, Change, DataRecipient, DataSubjectRequestKind};
+use cogo_kernel::{
+    AppContext, AppError, AuditAction, AuditSubject, Change, DataRecipient, DataSubjectRequestKind, Staff,
+};
 use sea_orm::{DatabaseTransaction, TransactionTrait};
 use uuid::Uuid;
 
 use crate::service::register;
+
+pub const USER_ERASED: AuditAction = AuditAction("USER_ERASED");
 
 /// The person deletes their own account, confirming with their password. A wrong password changes nothing but
 /// the log-in throttle (it counts as a failed log-in, so this is no way around it). The password is checked
@@ -28,8 +32,13 @@ pub async fn delete_own_account(app: &AppContext, user_id: Uuid, password: &str)
 }
 
 /// Staff carry out an erasure request received by e-mail or letter: the same erasure, and the request completed.
-/// The request must be an open `ERASURE` request of this account.
-pub async fn erase_on_request(app: &AppContext, user_id: Uuid, request_id: Uuid) -> Result<(), AppError> {
+/// The request must be an open `ERASURE` request of this account. Audit-logged.
+pub async fn erase_on_request(
+    app: &AppContext,
+    staff: &Staff,
+    user_id: Uuid,
+    request_id: Uuid,
+) -> Result<(), AppError> {
     let txn = app.db.begin().await?;
     let request = register::open_request(&txn, request_id).await?;
     if request.subject_id != user_id {
@@ -44,6 +53,7 @@ pub async fn erase_on_request(app: &AppContext, user_id: Uuid, request_id: Uuid)
     let now = app.now();
     let recipients = erase(app, &txn, user_id, now).await?;
     register::mark_completed(&txn, request, now, Some(&recipients)).await?;
+    app.hooks.audit(&txn, staff.did(USER_ERASED, Some(AuditSubject::user(user_id)), now)).await?;
     txn.commit().await?;
     forget_account(app, user_id);
     tracing::info!(data_subject_request = %request_id, recipients = recipients.len(), "account erased on a recorded request");

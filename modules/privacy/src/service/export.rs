@@ -2,7 +2,7 @@
 //! every module's export hook. Each export by the person is logged in the request register.
 
 use chrono::{DateTime, Utc};
-use cogo_kernel::{AppContext, AppError, DataSubjectRequestKind, ExportWriter};
+use cogo_kernel::{AppContext, AppError, AuditAction, AuditSubject, DataSubjectRequestKind, ExportWriter, Staff};
 use sea_orm::{DatabaseTransaction, TransactionTrait};
 use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
 use tokio::sync::mpsc;
@@ -10,6 +10,8 @@ use tracing::Instrument;
 use uuid::Uuid;
 
 use crate::{domain::EXPORT_FORMAT, service::register};
+
+pub const USER_DATA_EXPORTED: AuditAction = AuditAction("USER_DATA_EXPORTED");
 
 /// Chunks in flight between the export and its spool file, and between the file and the reader: bounds the memory
 /// an export holds.
@@ -125,8 +127,8 @@ async fn send_file(mut file: tokio::fs::File, sender: mpsc::Sender<Vec<u8>>) {
 }
 
 /// A person's export for staff answering a request received by e-mail or letter (the request itself is in the
-/// register already). `NOT_FOUND` unless the account is open.
-pub async fn staff_export(app: &AppContext, subject_id: Uuid) -> Result<Vec<u8>, AppError> {
+/// register already). `NOT_FOUND` unless the account is open. Audit-logged.
+pub async fn staff_export(app: &AppContext, staff: &Staff, subject_id: Uuid) -> Result<Vec<u8>, AppError> {
     let txn = app.db.begin().await?;
     if !app.hooks.accounts()?.is_open(&txn, subject_id).await? {
         return Err(AppError::NotFound("user"));
@@ -134,6 +136,7 @@ pub async fn staff_export(app: &AppContext, subject_id: Uuid) -> Result<Vec<u8>,
     let mut out = ExportWriter::collecting();
     write_document(app, &txn, subject_id, app.now(), &mut out).await?;
     let document = out.finish().await?;
+    app.hooks.audit(&txn, staff.did(USER_DATA_EXPORTED, Some(AuditSubject::user(subject_id)), app.now())).await?;
     txn.commit().await?;
     Ok(document)
 }

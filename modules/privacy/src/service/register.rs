@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use cogo_entities::privacy::data_subject_request;
 use cogo_kernel::{
-    AppContext, AppError, DataRecipient, DataSubjectRequestKind,
+    AppContext, AppError, AuditAction, AuditSubject, DataRecipient, DataSubjectRequestKind, Staff,
     pagination::{PageRequest, newest_first_page},
 };
 use sea_orm::{
@@ -14,6 +14,10 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::domain::{RequestChannel, ResponseDeadline};
+
+pub const DATA_SUBJECT_REQUEST_RECORDED: AuditAction = AuditAction("DATA_SUBJECT_REQUEST_RECORDED");
+pub const DATA_SUBJECT_REQUEST_COMPLETED: AuditAction = AuditAction("DATA_SUBJECT_REQUEST_COMPLETED");
+pub const DATA_SUBJECT_REQUESTS_READ: AuditAction = AuditAction("DATA_SUBJECT_REQUESTS_READ");
 
 /// Logs a request made in the app, complete at once (the app carried it out in the same transaction).
 pub async fn record_completed_in_app(
@@ -40,6 +44,7 @@ pub async fn record_erasure_in_app(
 /// request stays open until staff complete it.
 pub async fn record_received(
     app: &AppContext,
+    staff: &Staff,
     email: &str,
     kind: DataSubjectRequestKind,
     channel: &str,
@@ -53,6 +58,8 @@ pub async fn record_received(
         .await?
         .ok_or(AppError::NotFound("account with this e-mail address"))?;
     let request = insert(&txn, subject_id, kind, &channel, app.now(), None, None).await?;
+    let entry = staff.did(DATA_SUBJECT_REQUEST_RECORDED, Some(AuditSubject::user(subject_id)), app.now());
+    app.hooks.audit(&txn, entry).await?;
     txn.commit().await?;
     tracing::info!(data_subject_request = %request.id, kind = kind.as_str(), "data-subject request recorded");
     Ok(request)
@@ -61,7 +68,11 @@ pub async fn record_received(
 /// Staff mark a request as answered. A request completed already is `CONFLICT`. An erasure request is answered
 /// by `eraseUser`, which completes it; it can only be closed here once the account is gone (erased in the app
 /// meanwhile), so no erasure is ever marked done without having been done.
-pub async fn complete(app: &AppContext, request_id: Uuid) -> Result<data_subject_request::Model, AppError> {
+pub async fn complete(
+    app: &AppContext,
+    staff: &Staff,
+    request_id: Uuid,
+) -> Result<data_subject_request::Model, AppError> {
     let txn = app.db.begin().await?;
     let request = open_request(&txn, request_id).await?;
     if request.kind == DataSubjectRequestKind::Erasure.as_str()
@@ -70,6 +81,8 @@ pub async fn complete(app: &AppContext, request_id: Uuid) -> Result<data_subject
         return Err(AppError::bad_input("id", "an erasure request is completed by eraseUser, which carries it out"));
     }
     let completed = mark_completed(&txn, request, app.now(), None).await?;
+    let entry = staff.did(DATA_SUBJECT_REQUEST_COMPLETED, Some(AuditSubject::user(completed.subject_id)), app.now());
+    app.hooks.audit(&txn, entry).await?;
     txn.commit().await?;
     Ok(completed)
 }
@@ -107,10 +120,26 @@ pub async fn mark_completed(
     Ok(active.update(txn).await?)
 }
 
-/// One page of the register, newest first.
-pub async fn page(db: &impl ConnectionTrait, page: &PageRequest) -> Result<Vec<data_subject_request::Model>, AppError> {
+/// One page of the register, newest first, for staff: the reading is audit-logged (the register names people by
+/// account id).
+pub async fn page(
+    app: &AppContext,
+    staff: &Staff,
+    page: &PageRequest,
+) -> Result<Vec<data_subject_request::Model>, AppError> {
+    let txn = app.db.begin().await?;
     let query = data_subject_request::Entity::find();
-    newest_first_page(db, query, data_subject_request::Column::ReceivedAt, data_subject_request::Column::Id, page).await
+    let rows = newest_first_page(
+        &txn,
+        query,
+        data_subject_request::Column::ReceivedAt,
+        data_subject_request::Column::Id,
+        page,
+    )
+    .await?;
+    app.hooks.audit(&txn, staff.did(DATA_SUBJECT_REQUESTS_READ, None, app.now())).await?;
+    txn.commit().await?;
+    Ok(rows)
 }
 
 /// Every request of one subject, oldest first (for their export; a person makes a handful, not thousands).

@@ -4,11 +4,21 @@
 
 use std::time::Duration;
 
-use cogo_kernel::{AppContext, AppError, PurgeReport};
+use cogo_kernel::{AppContext, AppError, AuditAction, AuditActor, AuditEntry, PurgeReport};
 use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseTransaction, Statement, TransactionTrait};
 
 /// The PostgreSQL advisory-lock key of the purge ("cogo-purge" in ASCII): one instance purges at a time.
 pub const PURGE_LOCK_KEY: i64 = 0x636f_676f_7075_7267;
+
+pub const RETENTION_PURGE_RUN: AuditAction = AuditAction("RETENTION_PURGE_RUN");
+
+/// Who asked for a purge: the schedule (the server itself), or a person — staff through the API or an operator on
+/// the command line — whose run goes into the audit log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PurgeOrderedBy {
+    Schedule,
+    Person { actor: AuditActor, request_id: Option<String> },
+}
 
 /// Whether to wait for another instance's purge to finish, or to leave the work to it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,7 +28,11 @@ pub enum WhenBusy {
 }
 
 /// Runs every module's purge at the clock's now. `None` if another instance was purging and `when_busy` is `Skip`.
-pub async fn run_purge(app: &AppContext, when_busy: WhenBusy) -> Result<Option<PurgeReport>, AppError> {
+pub async fn run_purge(
+    app: &AppContext,
+    when_busy: WhenBusy,
+    ordered_by: PurgeOrderedBy,
+) -> Result<Option<PurgeReport>, AppError> {
     let txn = app.db.begin().await?;
     if !take_purge_lock(&txn, when_busy).await? {
         txn.rollback().await?;
@@ -26,6 +40,10 @@ pub async fn run_purge(app: &AppContext, when_busy: WhenBusy) -> Result<Option<P
     }
     let now = app.now();
     let report = app.hooks.purge_expired(&txn, now, &app.retention).await?;
+    if let PurgeOrderedBy::Person { actor, request_id } = ordered_by {
+        let entry = AuditEntry { actor, action: RETENTION_PURGE_RUN, subject: None, request_id, at: now };
+        app.hooks.audit(&txn, entry).await?;
+    }
     txn.commit().await?;
     let counts: Vec<String> = report.iter().map(|(kind, count)| format!("{kind}={count}")).collect();
     tracing::info!(removed = report.total(), counts = %counts.join(" "), "retention purge done");
@@ -59,7 +77,7 @@ pub fn spawn_scheduler_until(
                 _ = ticks.tick() => {}
                 () = &mut stop => break,
             }
-            match run_purge(&app, WhenBusy::Skip).await {
+            match run_purge(&app, WhenBusy::Skip, PurgeOrderedBy::Schedule).await {
                 Ok(Some(_)) => {}
                 Ok(None) => tracing::info!("retention purge skipped: another instance is running it"),
                 Err(error) => tracing::error!(code = error.code().as_str(), "retention purge failed; retrying later"),

@@ -57,6 +57,31 @@ impl UserProfile {
     }
 }
 
+/// An account as staff see it in a support look-up.
+#[derive(SimpleObject)]
+pub struct StaffUserView {
+    pub id: ID,
+    pub name: String,
+    pub email: String,
+    pub created_at: DateTime<Utc>,
+    /// When the account was closed; null while open.
+    pub closed_at: Option<DateTime<Utc>>,
+    pub roles: Vec<Role>,
+}
+
+impl StaffUserView {
+    pub fn new(account: cogo_entities::users::user::Model, roles: Vec<Role>) -> Self {
+        Self {
+            id: ID(account.id.to_string()),
+            name: account.name,
+            email: account.email,
+            created_at: account.created_at,
+            closed_at: account.closed_at,
+            roles,
+        }
+    }
+}
+
 /// Tokens of a new or refreshed session, and who signed in.
 #[derive(SimpleObject)]
 #[graphql(complex)]

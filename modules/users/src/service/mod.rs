@@ -5,6 +5,7 @@ mod open_sessions;
 pub mod refresh;
 pub mod roles;
 pub mod sessions;
+pub mod staff_lookup;
 pub mod throttle;
 
 pub use accounts::{
@@ -13,5 +14,5 @@ pub use accounts::{
 };
 pub use open_sessions::OpenSessions;
 pub use refresh::refresh_session;
-pub use roles::{grant_role, roles_of};
+pub use roles::{ROLE_GRANTED, grant_role, roles_of};
 pub use sessions::{IssuedSession, authenticate, log_in, log_out};

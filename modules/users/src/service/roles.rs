@@ -2,9 +2,12 @@
 
 use chrono::{DateTime, Utc};
 use cogo_entities::users::{user, user_role};
-use cogo_kernel::{AppError, Role};
+use cogo_kernel::{AppError, AuditAction, Role};
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
+
+/// Written to the audit log by the command line that grants the role.
+pub const ROLE_GRANTED: AuditAction = AuditAction("ROLE_GRANTED");
 
 /// Every role of a user, `USER` first.
 pub async fn roles_of(db: &impl ConnectionTrait, user_id: Uuid) -> Result<Vec<Role>, AppError> {

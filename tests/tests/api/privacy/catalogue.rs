@@ -6,7 +6,9 @@ use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
 use uuid::Uuid;
 
 /// The columns allowed to hold an erased person's account id: bookkeeping kept under the pseudonymous id
-/// (Bokföringslagen, policy §4.13) and the proof that their requests were answered. Documented in the README.
+/// (Bokföringslagen, policy §4.13), the proof that their requests were answered, and the staff audit log's record
+/// of who handled their data (ids only, hash-chained: an entry cannot be removed without breaking the chain).
+/// Documented in the README.
 /// With an owner column, only in the person's own rows (their ledger entries' references, never someone else's).
 pub const BOOKKEEPING_COLUMNS: &[(&str, &str, Option<&str>)] = &[
     ("closed_accounts", "id", None),
@@ -15,6 +17,7 @@ pub const BOOKKEEPING_COLUMNS: &[(&str, &str, Option<&str>)] = &[
     ("point_balances", "user_id", None),
     ("redemptions", "user_id", None),
     ("data_subject_requests", "subject_id", None),
+    ("audit_log", "subject_id", None),
 ];
 
 /// Every `table.column` holding any of the person's e-mail, names or id (outside the bookkeeping columns).

@@ -58,7 +58,7 @@ async fn an_open_account_keeps_its_points_and_day_totals_when_old_samples_go() {
 
 #[tokio::test]
 async fn on_postgresql_one_instance_purges_at_a_time() {
-    use cogo_privacy::service::retention::{PURGE_LOCK_KEY, WhenBusy, run_purge};
+    use cogo_privacy::service::retention::{PURGE_LOCK_KEY, PurgeOrderedBy, WhenBusy, run_purge};
     use sea_orm::{ConnectionTrait, DatabaseBackend, Statement, TransactionTrait};
 
     let app = cogo_tests::spawn_app().await;
@@ -77,10 +77,10 @@ async fn on_postgresql_one_instance_purges_at_a_time() {
         .await
         .unwrap();
 
-    let skipped = run_purge(ctx, WhenBusy::Skip).await.unwrap();
+    let skipped = run_purge(ctx, WhenBusy::Skip, PurgeOrderedBy::Schedule).await.unwrap();
     let waiting = tokio::spawn({
         let ctx = ctx.clone();
-        async move { run_purge(&ctx, WhenBusy::Wait).await.unwrap() }
+        async move { run_purge(&ctx, WhenBusy::Wait, PurgeOrderedBy::Schedule).await.unwrap() }
     });
     tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     let finished_early = waiting.is_finished();
