@@ -40,14 +40,3 @@ impl Guard for RequireRole {
         if actor.has_role(self.0) { Ok(()) } else { Err(AppError::Forbidden.into()) }
     }
 }
-
-/// Requires a signed-in actor holding at least one of the roles (e.g. support look-ups: `ADMIN` or
-/// `PRIVACY_OFFICER`).
-pub struct RequireAnyRole(pub &'static [Role]);
-
-impl Guard for RequireAnyRole {
-    async fn check(&self, ctx: &Context<'_>) -> async_graphql::Result<()> {
-        let actor = actor_from(ctx)?;
-        if self.0.iter().any(|role| actor.has_role(*role)) { Ok(()) } else { Err(AppError::Forbidden.into()) }
-    }
-}

@@ -32,7 +32,7 @@ pub use clock::{Clock, ManualClock, SharedClock, SystemClock};
 pub use date::Date;
 pub use error::{AppError, AppResult, ErrorCode, SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS};
 pub use export::ExportWriter;
-pub use guard::{RequireAnyRole, RequireAuth, RequireRole, actor_from};
+pub use guard::{RequireAuth, RequireRole, actor_from};
 pub use hooks::{AccountDirectory, DataRecipient, DomainEvent, Hooks, ModuleHooks};
 pub use idempotency::IdempotencyKey;
 pub use known_rows::{KnownRows, Stale};

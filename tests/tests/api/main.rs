@@ -1,5 +1,6 @@
 //! The black-box suite: one test binary, a file per module.
 
+mod accountability;
 mod consent;
 mod faults;
 mod gateway;

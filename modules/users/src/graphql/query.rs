@@ -1,7 +1,7 @@
 use std::marker::PhantomData;
 
 use async_graphql::{Context, Object};
-use cogo_kernel::{AppContext, MeObject, RequireAnyRole, RequireAuth, Role, Staff, actor_from};
+use cogo_kernel::{AppContext, MeObject, RequireAuth, RequireRole, Role, Staff, actor_from};
 
 use crate::graphql::types::StaffUserView;
 use crate::service::staff_lookup;
@@ -26,7 +26,7 @@ impl<M: MeObject> UsersQuery<M> {
 
     /// One account by e-mail address, for support. `ADMIN` or `PRIVACY_OFFICER`; every look-up is written to the
     /// audit log. Null when no account has this address.
-    #[graphql(guard = "RequireAnyRole(&[Role::Admin, Role::PrivacyOfficer])")]
+    #[graphql(guard = "RequireRole(Role::Admin).or(RequireRole(Role::PrivacyOfficer))")]
     async fn user_by_email(&self, ctx: &Context<'_>, email: String) -> async_graphql::Result<Option<StaffUserView>> {
         let found = staff_lookup::look_up_by_email(AppContext::of(ctx)?, &Staff::of(ctx)?, &email).await?;
         Ok(found.map(|(account, roles)| StaffUserView::new(account, roles)))
