@@ -57,6 +57,9 @@ impl Modules {
             if let Some(trail) = module.audit_trail() {
                 hooks.set_audit_trail(trail);
             }
+            if let Some(outbox) = module.mail_outbox() {
+                hooks.set_mail_outbox(outbox);
+            }
         }
         Arc::new(hooks)
     }
@@ -96,6 +99,7 @@ trait ModuleHooksSource {
     fn module_hooks(&self) -> Option<Arc<dyn cogo_kernel::ModuleHooks>>;
     fn account_directory(&self) -> Option<Arc<dyn cogo_kernel::AccountDirectory>>;
     fn audit_trail(&self) -> Option<Arc<dyn cogo_kernel::AuditTrail>>;
+    fn mail_outbox(&self) -> Option<Arc<dyn cogo_kernel::MailOutbox>>;
 }
 
 impl<T: Module> ModuleHooksSource for T {
@@ -109,5 +113,9 @@ impl<T: Module> ModuleHooksSource for T {
 
     fn audit_trail(&self) -> Option<Arc<dyn cogo_kernel::AuditTrail>> {
         Module::audit_trail(self)
+    }
+
+    fn mail_outbox(&self) -> Option<Arc<dyn cogo_kernel::MailOutbox>> {
+        Module::mail_outbox(self)
     }
 }

@@ -14,6 +14,7 @@ use uuid::Uuid;
 use crate::{
     audit::{AuditEntry, AuditTrail},
     error::AppError,
+    mail::{MailOutbox, OutgoingMail},
     export::ExportWriter,
     retention::{PurgeReport, RetentionPolicy},
     rights::DataSubjectRequestKind,
@@ -139,6 +140,7 @@ pub struct Hooks {
     modules: Vec<Arc<dyn ModuleHooks>>,
     accounts: Option<Arc<dyn AccountDirectory>>,
     audit: Option<Arc<dyn AuditTrail>>,
+    mail: Option<Arc<dyn MailOutbox>>,
 }
 
 impl Hooks {
@@ -166,6 +168,17 @@ impl Hooks {
     pub async fn audit(&self, txn: &DatabaseTransaction, entry: AuditEntry) -> Result<(), AppError> {
         let trail = self.audit.as_deref().ok_or_else(|| AppError::internal("no module keeps the audit trail"))?;
         trail.append(txn, entry).await
+    }
+
+    /// Registers the mail outbox (the mail module).
+    pub fn set_mail_outbox(&mut self, outbox: Arc<dyn MailOutbox>) {
+        self.mail = Some(outbox);
+    }
+
+    /// Queues a mail inside `txn` (see [`crate::mail`]). `INTERNAL` if no module keeps the outbox.
+    pub async fn send_mail(&self, txn: &DatabaseTransaction, mail: OutgoingMail) -> Result<(), AppError> {
+        let outbox = self.mail.as_deref().ok_or_else(|| AppError::internal("no module keeps the mail outbox"))?;
+        outbox.enqueue(txn, mail).await
     }
 
     pub fn modules(&self) -> impl Iterator<Item = &'static str> + '_ {

@@ -8,6 +8,7 @@ use crate::{
     app::AppContext,
     audit::AuditTrail,
     hooks::{AccountDirectory, ModuleHooks},
+    mail::MailOutbox,
 };
 
 pub trait Module: Send + Sync + 'static {
@@ -26,6 +27,11 @@ pub trait Module: Send + Sync + 'static {
 
     /// The module that keeps the staff audit log provides the trail every module writes its staff actions to.
     fn audit_trail(&self) -> Option<Arc<dyn AuditTrail>> {
+        None
+    }
+
+    /// The module that keeps the mail outbox provides it to every module that sends mail.
+    fn mail_outbox(&self) -> Option<Arc<dyn MailOutbox>> {
         None
     }
 
