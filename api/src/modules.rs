@@ -82,6 +82,13 @@ fn users_config(settings: &Settings) -> UsersConfig {
     UsersConfig {
         session_max_lifetime: chrono::Duration::days(i64::from(settings.sessions.max_days)),
         refresh_grace: chrono::Duration::seconds(i64::from(settings.sessions.refresh_grace_seconds)),
+        code_key: secrets.derive(crate::settings::purpose::EMAIL_CODES).to_vec(),
+        require_verified_email: settings.require_verified_email,
+        sign_in: std::sync::Arc::new(cogo_users::sign_in::OidcProviders::new(cogo_users::sign_in::SignInConfig {
+            providers: settings.oidc.providers.clone(),
+            redirect_uris: settings.oidc.redirect_uris.clone(),
+            public_url: settings.oidc.public_url.clone().unwrap_or_default(),
+        })),
         ..UsersConfig::new(secrets.token_key.to_vec(), secrets.throttle_key.to_vec())
     }
 }

@@ -5,6 +5,7 @@ mod exposure;
 mod faults;
 mod http;
 pub mod limits;
+pub mod oidc;
 mod persisted_queries;
 mod rate_limits;
 mod redaction;
@@ -21,6 +22,7 @@ pub use exposure::Exposure;
 pub use faults::FaultSettings;
 pub use http::{HttpSettings, MetricsExposure, TlsFiles};
 pub use limits::LimitSettings;
+pub use oidc::{OidcProviderSettings, OidcSettings};
 pub use rate_limits::RateLimitSettings;
 pub use redaction::{UrlRedactor, redact_url, scrub_database_url_from};
 pub use secrets::{Secrets, SubKey, purpose};
@@ -67,6 +69,11 @@ pub struct Settings {
     /// `COGO_SUPERVISORY_AUTHORITY_NAME`, `_WEBSITE`, `_EMAIL`, `_POSTAL_ADDRESS`, `_PHONE`: where people can
     /// complain (policy §7; default Integritetsskyddsmyndigheten, IMY).
     pub supervisory_authority: SupervisoryAuthorityContact,
+    /// `COGO_OIDC_<ID>_*`, `COGO_AUTH_REDIRECT_URIS`, `COGO_PUBLIC_URL`: sign-in with OpenID Connect providers.
+    pub oidc: OidcSettings,
+    /// `COGO_REQUIRE_VERIFIED_EMAIL`: unlocking offers and earning referral rewards need a verified e-mail address
+    /// (default `true` with `COGO_ENV=production`, `false` otherwise).
+    pub require_verified_email: bool,
     /// `COGO_SUBPROCESSOR_NOTICE_DAYS`: how long before a new sub-processor or location takes effect users are
     /// told (policy §5.2; default 30).
     pub subprocessor_notice_days: u32,
@@ -89,6 +96,8 @@ impl std::fmt::Debug for Settings {
             .field("limits", &self.limits)
             .field("http", &self.http)
             .field("faults", &self.faults)
+            .field("oidc", &self.oidc)
+            .field("require_verified_email", &self.require_verified_email)
             .field("supervisory_authority", &self.supervisory_authority.name)
             .field("subprocessor_notice_days", &self.subprocessor_notice_days)
             .finish()
@@ -137,6 +146,8 @@ impl Settings {
             );
         }
         let faults = FaultSettings::from_env(&var)?;
+        let oidc = OidcSettings::from_vars(std::env::vars().map(|(name, _)| name), &var)?;
+        let require_verified_email = switch(&var, "COGO_REQUIRE_VERIFIED_EMAIL", production)?;
         let supervisory_authority = accountability::supervisory_authority_from(&var);
         let subprocessor_notice_days = accountability::subprocessor_notice_days_from(&var)?;
         Ok(Self {
@@ -154,6 +165,8 @@ impl Settings {
             limits,
             http,
             faults,
+            oidc,
+            require_verified_email,
             supervisory_authority,
             subprocessor_notice_days,
         })
@@ -178,6 +191,8 @@ impl Settings {
             limits: LimitSettings::default(),
             http: HttpSettings::default(),
             faults: FaultSettings::default(),
+            oidc: OidcSettings::default(),
+            require_verified_email: false,
             supervisory_authority: SupervisoryAuthorityContact::imy(),
             subprocessor_notice_days: cogo_privacy::domain::subprocessor_register::DEFAULT_NOTICE_DAYS,
         }
@@ -188,6 +203,16 @@ fn number<T: std::str::FromStr>(var: &dyn Fn(&str) -> Option<String>, name: &str
     match var(name) {
         Some(text) => text.trim().parse().map_err(|_| format!("{name} must be a whole number")),
         None => Ok(default),
+    }
+}
+
+/// A yes/no variable (`true`/`1` or `false`/`0`), or `default` when unset.
+fn switch(var: &dyn Fn(&str) -> Option<String>, name: &str, default: bool) -> Result<bool, String> {
+    match var(name).map(|value| value.trim().to_ascii_lowercase()) {
+        None => Ok(default),
+        Some(value) if value == "true" || value == "1" => Ok(true),
+        Some(value) if value == "false" || value == "0" => Ok(false),
+        Some(_) => Err(format!("{name} must be true or false")),
     }
 }
 

@@ -10,7 +10,7 @@ use crate::{
     change_listener, database,
     database::StatementCounter,
     http::{
-        data_export, graphql, health, panics::catch_http_panics, request_id::RequestId,
+        auth, data_export, graphql, health, panics::catch_http_panics, request_id::RequestId,
         security_headers::SecurityHeaders, timeout::RequestTimeout, tls,
     },
     metrics::{HttpMetrics, Metrics, metrics_endpoint},
@@ -61,25 +61,29 @@ impl Application {
     }
 
     pub async fn build_with_database(
-        settings: Settings,
+        mut settings: Settings,
         mut db: DatabaseConnection,
         clock: SharedClock,
     ) -> Result<Self, String> {
         let statements = StatementCounter::install(&mut db);
+        // Bound first: a provider sign-in's callback needs the port when no public URL is configured.
+        let acceptor = tls::bind(settings.bind, settings.http.tls.as_ref()).await?;
+        let port = tls::port_of(&acceptor);
+        if settings.oidc.public_url.is_none() {
+            settings.oidc.public_url = Some(local_url(&settings, port));
+        }
         let modules = Modules::new(&settings);
         let changes = change_listener::change_feed(&db).await;
         let app = context_of(&settings, &modules, db, clock, changes);
         let rate_limiter = RateLimiter::new(&settings.rate_limits)?;
         let metrics = Metrics::new(rate_limiter.clone(), statements.clone())?;
         let schema = build_schema(&app, &modules, &settings, &rate_limiter, &metrics);
-        let acceptor = tls::bind(settings.bind, settings.http.tls.as_ref()).await?;
         let metrics_acceptor = match settings.http.metrics {
             MetricsExposure::Separate(addr) => Some(tls::bind(addr, None).await?),
             MetricsExposure::Off | MetricsExposure::MainPort => None,
         };
         let purge_interval = (settings.purge_interval_hours > 0)
             .then(|| Duration::from_secs(u64::from(settings.purge_interval_hours) * 3600));
-        let port = tls::port_of(&acceptor);
         Ok(Self {
             acceptor,
             port,
@@ -138,6 +142,8 @@ impl Application {
             .at("/graphql", get(graphql::graphiql_or_query).post(graphql::post).with(timeout))
             // Not under the request timeout: the file is sent after the handler returns, with its own stall limit.
             .at("/privacy/export", get(data_export::export))
+            .at("/auth/:provider/start", get(auth::start).with(RequestTimeout(self.http.request_timeout)))
+            .at("/auth/:provider/callback", get(auth::callback).with(RequestTimeout(self.http.request_timeout)))
             .at("/healthz", get(health::healthz))
             .at("/readyz", get(health::readyz).with(RequestTimeout(self.http.request_timeout)));
         if self.http.metrics == MetricsExposure::MainPort {
@@ -190,6 +196,14 @@ fn cors(origins: &[String]) -> Cors {
         .expose_headers(["retry-after", "x-request-id"])
         .allow_credentials(false)
         .max_age(600)
+}
+
+/// The server's own address as seen from this machine (an unspecified bind address is reached on 127.0.0.1).
+fn local_url(settings: &Settings, port: u16) -> String {
+    let scheme = if settings.http.tls.is_some() { "https" } else { "http" };
+    let ip = settings.bind.ip();
+    let host = if ip.is_unspecified() { "127.0.0.1".to_string() } else { ip.to_string() };
+    format!("{scheme}://{host}:{port}")
 }
 
 /// What every resolver and service gets: the database, the clock, every module's hooks and the retention periods.

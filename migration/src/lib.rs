@@ -20,6 +20,8 @@ mod m20261125_000014_unlock_idempotency;
 mod m20261125_000015_session_lifetime;
 mod m20261125_000016_change_notifications;
 mod m20261126_000017_accountability;
+mod m20261126_000019_email_verification;
+mod m20261126_000020_sign_in_providers;
 
 pub struct Migrator;
 
@@ -44,6 +46,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000015_session_lifetime::Migration),
             Box::new(m20261125_000016_change_notifications::Migration),
             Box::new(m20261126_000017_accountability::Migration),
+            Box::new(m20261126_000019_email_verification::Migration),
+            Box::new(m20261126_000020_sign_in_providers::Migration),
         ]
     }
 }

@@ -4,6 +4,7 @@
 //! suite on PostgreSQL: every test then gets its own freshly created database. Without it, every test gets its
 //! own SQLite file.
 
+pub mod oidc;
 pub mod process;
 pub mod proxy;
 
@@ -206,6 +207,26 @@ pub fn error_code(body: &Value) -> &str {
 pub fn data(body: &Value) -> &Value {
     assert!(body.get("errors").is_none(), "unexpected errors: {body}");
     &body["data"]
+}
+
+/// Sets an account's e-mail address (verified) straight in the database, as a finished change of address leaves
+/// it: for tests about what others see afterwards, not about the change itself.
+pub async fn set_email_in_database(app: &TestApp, user: &TestUser, email: &str) {
+    use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
+    let backend = app.context.db.get_database_backend();
+    let sql = match backend {
+        DatabaseBackend::Postgres => "UPDATE users SET email = $1, email_verified_at = $2 WHERE id = $3",
+        _ => "UPDATE users SET email = ?, email_verified_at = ? WHERE id = ?",
+    };
+    let values: [sea_orm::Value; 3] =
+        [email.into(), app.context.now().into(), Uuid::parse_str(&user.id).unwrap().into()];
+    let changed = app.context.db.execute_raw(Statement::from_sql_and_values(backend, sql, values)).await.unwrap();
+    assert_eq!(changed.rows_affected(), 1, "no account {}", user.id);
+}
+
+/// Marks an account's address as verified straight in the database (the mailed-code flow has its own tests).
+pub async fn verify_email_in_database(app: &TestApp, user: &TestUser) {
+    set_email_in_database(app, user, &user.email).await;
 }
 
 /// Credits points straight through the points service, outside any request (as a background job would): no

@@ -1,6 +1,7 @@
 //! HTTP endpoints: `/graphql` (POST; GET for GraphiQL and queries), `/privacy/export` (a streamed data export),
 //! `/healthz`, `/readyz`.
 
+pub mod auth;
 pub mod data_export;
 
 pub mod get_is_read_only;

@@ -23,18 +23,9 @@ impl Exposure {
     pub fn from_env(var: &dyn Fn(&str) -> Option<String>, production: bool) -> Result<Self, String> {
         let default = if production { Self::CLOSED } else { Self::OPEN };
         Ok(Self {
-            introspection: switch(var, "COGO_INTROSPECTION", default.introspection)?,
-            graphiql: switch(var, "COGO_GRAPHIQL", default.graphiql)?,
+            introspection: super::switch(var, "COGO_INTROSPECTION", default.introspection)?,
+            graphiql: super::switch(var, "COGO_GRAPHIQL", default.graphiql)?,
         })
-    }
-}
-
-fn switch(var: &dyn Fn(&str) -> Option<String>, name: &str, default: bool) -> Result<bool, String> {
-    match var(name).map(|value| value.trim().to_ascii_lowercase()) {
-        None => Ok(default),
-        Some(value) if value == "true" || value == "1" => Ok(true),
-        Some(value) if value == "false" || value == "0" => Ok(false),
-        Some(_) => Err(format!("{name} must be true or false")),
     }
 }
 

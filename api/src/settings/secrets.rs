@@ -28,6 +28,8 @@ pub mod purpose {
     pub const ACCESS_TOKENS: &str = "cogo/access-token-signing/v1";
     /// Keys the HMAC of e-mail addresses in the log-in throttle table.
     pub const LOGIN_THROTTLE: &str = "cogo/login-throttle-email-hmac/v1";
+    /// Keys the HMAC of the one-time codes mailed for e-mail verification and password resets.
+    pub const EMAIL_CODES: &str = "cogo/email-code-hmac/v1";
     /// Keys the per-partner customer pseudonyms (derived from `COGO_PSEUDONYM_SECRET` when it is set).
     pub const PARTNER_PSEUDONYMS: &str = "cogo/partner-pseudonyms/v1";
 }

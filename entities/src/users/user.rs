@@ -16,6 +16,8 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
     /// Set when the account is closed; retention counts from here.
     pub closed_at: Option<DateTimeUtc>,
+    /// When the owner last proved they receive mail at `email` (a code sent there); `None`: never.
+    pub email_verified_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

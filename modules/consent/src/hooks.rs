@@ -24,9 +24,11 @@ impl ModuleHooks for ConsentHooks {
     /// Sign-up accepts the policy in force and records the contract basis of the account — and nothing else:
     /// no optional consent is granted by default (privacy by default, art. 25(2)).
     async fn on_event(&self, txn: &DatabaseTransaction, _hooks: &Hooks, event: &DomainEvent) -> Result<(), AppError> {
-        if let DomainEvent::UserSignedUp { user_id, at, .. } = event {
-            let current = policy::current_policy(txn).await?.version;
-            policy::record_acceptance(txn, *user_id, current, *at).await?;
+        if let DomainEvent::UserSignedUp { user_id, at, policy_accepted, .. } = event {
+            if *policy_accepted {
+                let current = policy::current_policy(txn).await?.version;
+                policy::record_acceptance(txn, *user_id, current, *at).await?;
+            }
             choices::record_choice(txn, *user_id, purposes::ACCOUNT, true, choices::CHANNEL_SIGN_UP, *at).await?;
         }
         Ok(())

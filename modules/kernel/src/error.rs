@@ -24,6 +24,7 @@ pub enum ErrorCode {
     ConsentRequired,
     ProcessingRestricted,
     InsufficientPoints,
+    EmailNotVerified,
     RateLimited,
     ServiceUnavailable,
     Internal,
@@ -40,6 +41,7 @@ impl ErrorCode {
             ErrorCode::ConsentRequired => "CONSENT_REQUIRED",
             ErrorCode::ProcessingRestricted => "PROCESSING_RESTRICTED",
             ErrorCode::InsufficientPoints => "INSUFFICIENT_POINTS",
+            ErrorCode::EmailNotVerified => "EMAIL_NOT_VERIFIED",
             ErrorCode::RateLimited => "RATE_LIMITED",
             ErrorCode::ServiceUnavailable => "SERVICE_UNAVAILABLE",
             ErrorCode::Internal => "INTERNAL",
@@ -65,6 +67,8 @@ pub enum AppError {
     ProcessingRestricted,
     /// A debit larger than the balance.
     InsufficientPoints { balance: i64, required: i64 },
+    /// Value may leave an account (an unlock, a referral reward) only once its e-mail address is verified.
+    EmailNotVerified,
     /// Too many attempts; try again after the given number of seconds.
     RateLimited { retry_after_seconds: i64 },
     /// The database cannot be reached right now (down, restarting, connections cut, pool exhausted): nothing was
@@ -93,6 +97,7 @@ impl AppError {
             AppError::ConsentRequired(_) => ErrorCode::ConsentRequired,
             AppError::ProcessingRestricted => ErrorCode::ProcessingRestricted,
             AppError::InsufficientPoints { .. } => ErrorCode::InsufficientPoints,
+            AppError::EmailNotVerified => ErrorCode::EmailNotVerified,
             AppError::RateLimited { .. } => ErrorCode::RateLimited,
             AppError::ServiceUnavailable => ErrorCode::ServiceUnavailable,
             AppError::Internal(_) => ErrorCode::Internal,
@@ -115,6 +120,9 @@ impl AppError {
             }
             AppError::InsufficientPoints { balance, required } => {
                 format!("not enough points: {required} needed, {balance} available")
+            }
+            AppError::EmailNotVerified => {
+                "verify your e-mail address first (requestEmailVerification sends you a code)".into()
             }
             AppError::RateLimited { retry_after_seconds } => {
                 format!("too many attempts; try again in {retry_after_seconds} seconds")

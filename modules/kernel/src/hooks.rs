@@ -14,8 +14,8 @@ use uuid::Uuid;
 use crate::{
     audit::{AuditEntry, AuditTrail},
     error::AppError,
-    mail::{MailOutbox, OutgoingMail},
     export::ExportWriter,
+    mail::{MailOutbox, OutgoingMail},
     retention::{PurgeReport, RetentionPolicy},
     rights::DataSubjectRequestKind,
 };
@@ -26,13 +26,22 @@ use crate::{
 #[non_exhaustive]
 pub enum DomainEvent {
     /// A new account was created. `referral_code` is what the user typed at sign-up, if anything.
-    UserSignedUp { user_id: Uuid, referral_code: Option<String>, at: DateTime<Utc> },
+    UserSignedUp {
+        user_id: Uuid,
+        referral_code: Option<String>,
+        at: DateTime<Utc>,
+        /// Whether the person accepted the privacy policy in force while signing up (`signUp` asks for it; an account
+        /// made by a provider sign-in accepts it in the app afterwards, through `pendingPolicyVersion`).
+        policy_accepted: bool,
+    },
     /// Points were credited to a user's ledger.
     PointsCredited { user_id: Uuid, kind: &'static str, amount: i64, at: DateTime<Utc> },
     /// The user granted or withdrew a consent, or objected to (or accepted again) a legitimate-interest purpose.
     ConsentChanged { user_id: Uuid, purpose: String, granted: bool, at: DateTime<Utc> },
     /// The user restricted the processing of their data (art. 18), or lifted the restriction.
     ProcessingRestrictionChanged { user_id: Uuid, restricted: bool, at: DateTime<Utc> },
+    /// The user proved they receive mail at the account's address (for the first time, or a new address).
+    EmailVerified { user_id: Uuid, at: DateTime<Utc> },
     /// The user exercised a right in the app (rectification, restriction, objection, …); such a request is
     /// complete at once and goes into the request register.
     DataSubjectRequestMade { user_id: Uuid, kind: DataSubjectRequestKind, at: DateTime<Utc> },
@@ -121,6 +130,16 @@ pub trait AccountDirectory: Send + Sync + 'static {
     /// Takes the account for an erasure: waits for every transaction holding it, then keeps the others out until
     /// the erasure commits. `false` when no open account has this id.
     async fn lock_for_erasure(&self, txn: &DatabaseTransaction, user_id: Uuid) -> Result<bool, AppError>;
+
+    /// The accounts among `user_ids` that may not yet move value — unlock offers, earn referral rewards — because
+    /// their e-mail address is unverified while verification is required (`COGO_REQUIRE_VERIFIED_EMAIL`). Empty
+    /// when it is not required: mass-created accounts cannot mint and spend points.
+    async fn unverified_among(&self, txn: &DatabaseTransaction, user_ids: &[Uuid]) -> Result<Vec<Uuid>, AppError>;
+
+    /// `EMAIL_NOT_VERIFIED` unless the account may move value (see [`AccountDirectory::unverified_among`]).
+    async fn ensure_email_verified(&self, txn: &DatabaseTransaction, user_id: Uuid) -> Result<(), AppError> {
+        if self.unverified_among(txn, &[user_id]).await?.is_empty() { Ok(()) } else { Err(AppError::EmailNotVerified) }
+    }
 
     /// Checks the account's password (as log-in does, throttled); `UNAUTHENTICATED` when it is wrong. Like log-in
     /// it runs outside any transaction: the slow hash holds no connection, and a failure counts at once. `now` is

@@ -75,6 +75,8 @@ pub mod purged {
     pub const DATA_SUBJECT_REQUESTS: &str = "dataSubjectRequests";
     /// Idempotency keys of spending requests older than their 24 hours.
     pub const IDEMPOTENCY_KEYS: &str = "idempotencyKeys";
+    /// One-time codes (mailed codes, provider sign-in codes) and provider sign-ins never finished, once expired.
+    pub const SIGN_IN_CODES: &str = "signInCodes";
 }
 
 /// What one purge removed, by kind.

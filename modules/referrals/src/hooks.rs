@@ -25,7 +25,7 @@ impl ModuleHooks for ReferralsHooks {
 
     async fn on_event(&self, txn: &DatabaseTransaction, hooks: &Hooks, event: &DomainEvent) -> Result<(), AppError> {
         match event {
-            DomainEvent::UserSignedUp { user_id, referral_code, at } => {
+            DomainEvent::UserSignedUp { user_id, referral_code, at, .. } => {
                 service::create_code(txn, *user_id, *at).await?;
                 if let Some(typed) = referral_code {
                     service::link_recruit(txn, *user_id, typed, *at).await?;
@@ -39,7 +39,11 @@ impl ModuleHooks for ReferralsHooks {
             }
             // Rewards wait while the recruit or the recruiter restricts processing; lifting it decides them.
             DomainEvent::ProcessingRestrictionChanged { user_id, restricted: false, at } => {
-                service::decide_after_restriction_lifted(txn, hooks, &self.rewards, *user_id, *at).await
+                service::decide_waiting_rewards(txn, hooks, &self.rewards, *user_id, *at).await
+            }
+            // Rewards wait, when verified addresses are required, until both have verified theirs.
+            DomainEvent::EmailVerified { user_id, at } => {
+                service::decide_waiting_rewards(txn, hooks, &self.rewards, *user_id, *at).await
             }
             _ => Ok(()),
         }

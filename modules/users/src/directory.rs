@@ -34,6 +34,21 @@ impl AccountDirectory for UsersDirectory {
         Ok(found.map(|u| u.id))
     }
 
+    /// Nothing to ask when verification is not required; else one query for the whole list.
+    async fn unverified_among(&self, txn: &DatabaseTransaction, user_ids: &[Uuid]) -> Result<Vec<Uuid>, AppError> {
+        if !self.config.require_verified_email || user_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        Ok(user::Entity::find()
+            .select_only()
+            .column(user::Column::Id)
+            .filter(user::Column::Id.is_in(user_ids.iter().copied()))
+            .filter(user::Column::EmailVerifiedAt.is_null())
+            .into_tuple()
+            .all(txn)
+            .await?)
+    }
+
     async fn is_open(&self, txn: &DatabaseTransaction, user_id: Uuid) -> Result<bool, AppError> {
         match find_active_user(txn, user_id).await {
             Ok(_) => Ok(true),

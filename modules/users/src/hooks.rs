@@ -4,7 +4,10 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use cogo_entities::users::{closed_account, login_throttle, refresh_token, session, user, user_role};
+use cogo_entities::users::{
+    closed_account, email_code, login_throttle, refresh_token, session, sign_in_code, sign_in_flow, user,
+    user_identity, user_role,
+};
 use cogo_kernel::{
     AppError, ExportWriter, ModuleHooks,
     retention::{PurgeReport, RetentionPolicy, purged},
@@ -38,6 +41,8 @@ impl ModuleHooks for UsersHooks {
             return Ok(());
         };
         let roles = user_role::Entity::find().filter(user_role::Column::UserId.eq(user_id)).all(txn).await?;
+        let identities =
+            user_identity::Entity::find().filter(user_identity::Column::UserId.eq(user_id)).all(txn).await?;
         out.fields(json!({
             "account": {
                 "id": account.id,
@@ -47,6 +52,14 @@ impl ModuleHooks for UsersHooks {
                 "updatedAt": account.updated_at,
             },
             "roles": roles.iter().map(|r| json!({ "role": r.role, "grantedAt": r.granted_at })).collect::<Vec<_>>(),
+            "emailVerifiedAt": account.email_verified_at,
+            "hasPassword": crate::sign_in::identities::has_password(&account),
+            "linkedProviders": identities.iter().map(|i| json!({
+                "provider": i.provider,
+                "subject": i.subject,
+                "email": i.email,
+                "linkedAt": i.linked_at,
+            })).collect::<Vec<_>>(),
         }))
         .await?;
         out.list_oldest_first(
@@ -129,6 +142,12 @@ impl ModuleHooks for UsersHooks {
             .exec(txn)
             .await?;
         report.add(purged::LOGIN_THROTTLES, throttles.rows_affected);
+        let codes = email_code::Entity::delete_many().filter(email_code::Column::ExpiresAt.lt(now)).exec(txn).await?;
+        let sign_in_codes =
+            sign_in_code::Entity::delete_many().filter(sign_in_code::Column::ExpiresAt.lt(now)).exec(txn).await?;
+        let flows =
+            sign_in_flow::Entity::delete_many().filter(sign_in_flow::Column::ExpiresAt.lt(now)).exec(txn).await?;
+        report.add(purged::SIGN_IN_CODES, codes.rows_affected + sign_in_codes.rows_affected + flows.rows_affected);
         Ok(report)
     }
 }

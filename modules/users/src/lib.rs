@@ -9,7 +9,9 @@ pub mod domain;
 pub mod graphql;
 pub mod hooks;
 pub mod loaders;
+pub mod mails;
 pub mod service;
+pub mod sign_in;
 pub mod tokens;
 
 use std::sync::Arc;

@@ -29,11 +29,17 @@ pub struct Profile {
     pub name: String,
     pub email: String,
     pub created_at: chrono::DateTime<chrono::Utc>,
+    pub email_verified: bool,
 }
 
 impl From<user::Model> for Profile {
     fn from(account: user::Model) -> Self {
-        Self { name: account.name, email: account.email, created_at: account.created_at }
+        Self {
+            name: account.name,
+            email: account.email,
+            created_at: account.created_at,
+            email_verified: account.email_verified_at.is_some(),
+        }
     }
 }
 

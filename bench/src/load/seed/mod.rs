@@ -129,6 +129,7 @@ pub async fn seed(
             created_at: Set(joined(i)),
             updated_at: Set(joined(i)),
             closed_at: Set(None),
+            email_verified_at: Set(Some(joined(i))),
         }),
         7,
     )

@@ -54,6 +54,8 @@ pub async fn unlock_offer(
         tracing::info!("unlock repeated with its idempotency key: first answer returned");
         return Ok(first);
     }
+    // Points leave the account here: only an account whose owner proved their address may spend them.
+    app.hooks.accounts()?.ensure_email_verified(&txn, actor.user_id).await?;
     let offer = offer::Entity::find_by_id(offer_id)
         .filter(offer::Column::Status.ne(OfferStatus::Draft.as_str()))
         .one(&txn)

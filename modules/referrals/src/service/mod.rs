@@ -11,4 +11,4 @@ pub use recruits::{
     ListedRecruit, MAX_LISTED_RECRUITS, RecruitKey, Recruiter, link_recruit, recruit_count, recruited_by,
     recruits_after, recruits_of, recruits_page,
 };
-pub use rewards::{RewardOutcome, decide_after_restriction_lifted, reward_if_qualified};
+pub use rewards::{RewardOutcome, decide_waiting_rewards, reward_if_qualified};

@@ -25,8 +25,11 @@ pub enum RewardOutcome {
     /// Not recruited, already decided, or not walked far enough yet.
     NothingToDo,
     /// Qualified, but the recruit or the recruiter restricts processing (art. 18): left undecided until the
-    /// restriction is lifted ([`decide_after_restriction_lifted`]).
+    /// restriction is lifted ([`decide_waiting_rewards`]).
     WaitingForRestriction,
+    /// Qualified, but the recruit or the recruiter has not verified their e-mail address while that is required:
+    /// left undecided until they do ([`decide_waiting_rewards`]).
+    WaitingForVerifiedEmail,
     /// Both were rewarded now.
     Rewarded,
     /// Decided now: no reward (the reason is on the referral row).
@@ -65,16 +68,21 @@ pub async fn reward_if_qualified(
     if !cogo_consent::service::restricted_among(txn, &[recruit_id, referral.recruiter_id]).await?.is_empty() {
         return Ok(RewardOutcome::WaitingForRestriction);
     }
+    if !hooks.accounts()?.unverified_among(txn, &[recruit_id, referral.recruiter_id]).await?.is_empty() {
+        return Ok(RewardOutcome::WaitingForVerifiedEmail);
+    }
     settle(txn, hooks, rewards, &referral, now).await
 }
 
-/// When a user lifts their restriction, the rewards that waited for it are decided now, under the same rules (the
-/// cap counts the month of this decision): their own referral as a recruit, then their recruits' as recruiter.
+/// When a user lifts their restriction or verifies their address, the rewards that waited for it are decided now,
+/// under the same rules (the cap counts the month of this decision): their own referral as a recruit, then their
+/// recruits' as recruiter.
 ///
-/// Cheap for a recruiter with many recruits: one query finds the undecided ones and one asks which of them
-/// restrict processing themselves (those keep waiting); only the rest are looked at one by one. Consent publishes
-/// the lift only when a restriction really ends, so a user who was never restricted costs nothing here.
-pub async fn decide_after_restriction_lifted(
+/// Cheap for a recruiter with many recruits: one query finds the undecided ones and one each asks which of them
+/// restrict processing or lack a verified address themselves (those keep waiting); only the rest are looked at one
+/// by one. Consent publishes the lift only when a restriction really ends, so a user who was never restricted costs
+/// nothing here.
+pub async fn decide_waiting_rewards(
     txn: &DatabaseTransaction,
     hooks: &Hooks,
     rewards: &ReferralRewards,
@@ -87,9 +95,15 @@ pub async fn decide_after_restriction_lifted(
         return Ok(());
     }
     let recruit_ids: Vec<Uuid> = waiting.iter().map(|referral| referral.recruit_id).collect();
-    let restricted: HashSet<Uuid> =
+    let mut waiting_still: HashSet<Uuid> =
         cogo_consent::service::restricted_among(txn, &recruit_ids).await?.into_iter().collect();
-    for referral in waiting.iter().filter(|referral| !restricted.contains(&referral.recruit_id)) {
+    waiting_still.extend(hooks.accounts()?.unverified_among(txn, &recruit_ids).await?);
+    let recruiter_waits = !cogo_consent::service::restricted_among(txn, &[user_id]).await?.is_empty()
+        || !hooks.accounts()?.unverified_among(txn, &[user_id]).await?.is_empty();
+    if recruiter_waits {
+        return Ok(()); // As recruiter they still restrict processing or lack a verified address: all of it waits.
+    }
+    for referral in waiting.iter().filter(|referral| !waiting_still.contains(&referral.recruit_id)) {
         if qualifies(txn, rewards, referral.recruit_id).await? {
             settle(txn, hooks, rewards, referral, now).await?;
         }

@@ -1,6 +1,7 @@
 //! Domain types that validate on construction: once you hold one, it is valid.
 
 pub mod email;
+pub mod email_code;
 pub mod password;
 pub mod person_name;
 pub mod session;

@@ -47,6 +47,16 @@ impl std::fmt::Debug for NewPassword {
 #[derive(Debug, Clone)]
 pub struct PasswordHash(pub String);
 
+impl PasswordHash {
+    /// What an account without a password stores (one made by signing in with a provider).
+    pub const NONE: &'static str = "";
+
+    /// Whether the account has a password at all.
+    pub fn is_set(&self) -> bool {
+        !self.0.is_empty()
+    }
+}
+
 /// Argon2id takes ~19 MiB and tens of milliseconds per run: at most this many run at once, so a burst of log-ins
 /// queues instead of exhausting memory.
 static HASHING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(4);
@@ -61,6 +71,9 @@ static DECOY_HASH: LazyLock<String> = LazyLock::new(|| {
 impl PasswordHash {
     /// Checks `candidate` against the hash (or against a decoy when there is no account), off the runtime.
     pub async fn verify(stored: Option<&PasswordHash>, candidate: &str) -> Result<bool, AppError> {
+        // An account made by signing in with a provider has no password: checked against the decoy like an
+        // unknown address, so its answer takes as long as any other.
+        let stored = stored.filter(|hash| hash.is_set());
         let known = stored.is_some();
         let phc = stored.map_or_else(|| DECOY_HASH.clone(), |hash| hash.0.clone());
         let candidate = candidate.to_string();

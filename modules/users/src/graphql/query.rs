@@ -3,7 +3,8 @@ use std::marker::PhantomData;
 use async_graphql::{Context, Object};
 use cogo_kernel::{AppContext, MeObject, RequireAuth, RequireRole, Role, Staff, actor_from};
 
-use crate::graphql::types::StaffUserView;
+use crate::config::UsersConfig;
+use crate::graphql::types::{AuthProvider, StaffUserView};
 use crate::service::staff_lookup;
 
 /// Queries of the users module.
@@ -22,6 +23,13 @@ impl<M: MeObject> UsersQuery<M> {
     async fn me(&self, ctx: &Context<'_>) -> async_graphql::Result<M> {
         let actor = actor_from(ctx)?;
         Ok(M::for_user(actor.user_id))
+    }
+
+    /// The providers you can sign in with (`GET /auth/{id}/start?redirect_uri=…` begins a sign-in). Public; empty
+    /// when none is configured.
+    async fn auth_providers(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<AuthProvider>> {
+        let config = ctx.data::<std::sync::Arc<UsersConfig>>()?;
+        Ok(config.sign_in.all().iter().map(AuthProvider::from).collect())
     }
 
     /// One account by e-mail address, for support. `ADMIN` or `PRIVACY_OFFICER`; every look-up is written to the

@@ -50,10 +50,68 @@ impl UserProfile {
         Ok(self.account(ctx).await?.created_at)
     }
 
+    /// Whether you have confirmed that you receive mail at `email` (`requestEmailVerification`, `verifyEmail`).
+    async fn email_verified(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
+        Ok(self.account(ctx).await?.email_verified)
+    }
+
+    /// Your ways in: the password (if you have one) and the providers linked to the account.
+    async fn sign_in_methods(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<SignInMethod>> {
+        let methods = crate::sign_in::identities::methods_of(&AppContext::of(ctx)?.db, self.user_id).await?;
+        Ok(methods.into_iter().map(Into::into).collect())
+    }
+
+    /// A new address you asked for, waiting for its code; null when no change is waiting.
+    async fn pending_email(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
+        Ok(crate::service::email_verification::pending_address(AppContext::of(ctx)?, self.user_id).await?)
+    }
+
     /// Your roles: `USER` for everyone, staff roles for CoGo employees.
     async fn roles(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Role>> {
         let app = AppContext::of(ctx)?;
         Ok(crate::service::roles_of(&app.db, self.user_id).await?)
+    }
+}
+
+/// A provider you can sign in with.
+#[derive(SimpleObject)]
+pub struct AuthProvider {
+    /// Used in `/auth/{id}/start` and `unlinkProvider`.
+    pub id: String,
+    pub display_name: String,
+}
+
+impl From<&crate::sign_in::OidcProviderSettings> for AuthProvider {
+    fn from(provider: &crate::sign_in::OidcProviderSettings) -> Self {
+        Self { id: provider.id.clone(), display_name: provider.display_name.clone() }
+    }
+}
+
+/// How a way into the account works.
+#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignInMethodKind {
+    /// E-mail and password.
+    Password,
+    /// An OpenID Connect provider (Apple, Google, Microsoft, …).
+    Oidc,
+}
+
+/// One way into your account.
+#[derive(SimpleObject)]
+pub struct SignInMethod {
+    pub kind: SignInMethodKind,
+    /// The provider's id for `OIDC`; null for the password.
+    pub provider: Option<String>,
+    pub linked_at: DateTime<Utc>,
+}
+
+impl From<crate::sign_in::identities::SignInMethod> for SignInMethod {
+    fn from(method: crate::sign_in::identities::SignInMethod) -> Self {
+        Self {
+            kind: if method.provider.is_some() { SignInMethodKind::Oidc } else { SignInMethodKind::Password },
+            provider: method.provider,
+            linked_at: method.linked_at,
+        }
     }
 }
 

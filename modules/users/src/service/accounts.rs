@@ -2,17 +2,17 @@
 
 use std::collections::HashMap;
 
-use cogo_entities::users::{session, user};
+use cogo_entities::users::user;
 use cogo_kernel::{Actor, AppContext, AppError, Change, DataSubjectRequestKind, DomainEvent};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
-    TransactionTrait, sea_query::Expr,
+    TransactionTrait,
 };
 use uuid::Uuid;
 
 use crate::config::UsersConfig;
 use crate::domain::{Email, NewPassword, PasswordHash, PersonName};
-use crate::service::sessions::{IssuedSession, start_session};
+use crate::service::sessions::{IssuedSession, revoke_all, start_session};
 use crate::service::throttle;
 
 /// What a new user gives: full name and e-mail, nothing more (data minimisation, §4.2–4.3), and a password.
@@ -47,11 +47,14 @@ pub async fn sign_up(app: &AppContext, config: &UsersConfig, input: SignUp) -> R
         created_at: Set(now),
         updated_at: Set(now),
         closed_at: Set(None),
+        email_verified_at: Set(None),
     }
     .insert(&txn)
     .await
     .map_err(email_conflict)?;
-    app.hooks.publish(&txn, &DomainEvent::UserSignedUp { user_id, referral_code, at: now }).await?;
+    app.hooks
+        .publish(&txn, &DomainEvent::UserSignedUp { user_id, referral_code, at: now, policy_accepted: true })
+        .await?;
     let issued = start_session(&txn, config, user_id, now).await?;
     txn.commit().await.map_err(email_conflict)?;
     // An ordinary event: logged without the user id.
@@ -107,9 +110,12 @@ pub async fn open_account_ids(db: &impl ConnectionTrait) -> Result<Vec<Uuid>, Ap
 
 /// Rectification (§6.1): the user changes their own name and/or e-mail. Absent fields stay as they are. A change
 /// is a data-subject request (art. 16), so it is published for the request register in the same transaction.
+/// A new e-mail address takes effect only once verified: a code goes to it, and the current address is told
+/// (see [`crate::service::email_verification`]).
 #[tracing::instrument(skip_all)]
 pub async fn update_profile(
     app: &AppContext,
+    config: &UsersConfig,
     actor: &Actor,
     name: Option<String>,
     email: Option<String>,
@@ -124,13 +130,12 @@ pub async fn update_profile(
         txn.commit().await?;
         return Ok(current);
     }
+    if let Some(email) = &email {
+        crate::service::email_verification::request_address_change(app, config, &txn, &current, email).await?;
+    }
     let mut account: user::ActiveModel = current.into();
     if let Some(name) = name {
         account.name = Set(name.into_inner());
-    }
-    if let Some(email) = email {
-        ensure_email_free(&txn, &email, Some(actor.user_id)).await?;
-        account.email = Set(email.into_inner());
     }
     let now = app.now();
     account.updated_at = Set(now);
@@ -172,20 +177,17 @@ pub async fn change_password(
     account.password_hash = Set(new_hash.0);
     account.updated_at = Set(now);
     account.update(&txn).await?;
-    session::Entity::update_many()
-        .col_expr(session::Column::RevokedAt, Expr::value(Some(now)))
-        .col_expr(session::Column::RevokedReason, Expr::value(Some("password_changed")))
-        .filter(session::Column::UserId.eq(actor.user_id))
-        .filter(session::Column::Id.ne(actor.session_id))
-        .filter(session::Column::RevokedAt.is_null())
-        .exec(&txn)
-        .await?;
+    revoke_all(&txn, actor.user_id, Some(actor.session_id), "password_changed", now).await?;
     txn.commit().await?;
     app.changes.publish(Change::SessionsEnded { user_id: actor.user_id });
     Ok(())
 }
 
-async fn ensure_email_free(db: &impl ConnectionTrait, email: &Email, except: Option<Uuid>) -> Result<(), AppError> {
+pub(crate) async fn ensure_email_free(
+    db: &impl ConnectionTrait,
+    email: &Email,
+    except: Option<Uuid>,
+) -> Result<(), AppError> {
     let mut query = user::Entity::find().filter(user::Column::Email.eq(email.as_str()));
     if let Some(id) = except {
         query = query.filter(user::Column::Id.ne(id));

@@ -1,7 +1,10 @@
 //! The users module's service API. Other modules call these; resolvers stay thin.
 
 pub mod accounts;
+mod email_codes;
+pub mod email_verification;
 mod open_sessions;
+pub mod password_reset;
 pub mod refresh;
 pub mod roles;
 pub mod sessions;

@@ -155,6 +155,26 @@ pub(crate) async fn revoke(
     Ok(())
 }
 
+/// Ends every open session of the user but `except` (the caller's own, when it stays signed in).
+pub(crate) async fn revoke_all(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    except: Option<Uuid>,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let mut update = session::Entity::update_many()
+        .col_expr(session::Column::RevokedAt, Expr::value(Some(now)))
+        .col_expr(session::Column::RevokedReason, Expr::value(Some(reason.to_string())))
+        .filter(session::Column::UserId.eq(user_id))
+        .filter(session::Column::RevokedAt.is_null());
+    if let Some(kept) = except {
+        update = update.filter(session::Column::Id.ne(kept));
+    }
+    update.exec(db).await?;
+    Ok(())
+}
+
 pub(crate) async fn store_refresh_token(
     db: &impl ConnectionTrait,
     session_id: Uuid,
