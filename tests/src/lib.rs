@@ -222,6 +222,9 @@ pub async fn set_email_in_database(app: &TestApp, user: &TestUser, email: &str) 
         [email.into(), app.context.now().into(), Uuid::parse_str(&user.id).unwrap().into()];
     let changed = app.context.db.execute_raw(Statement::from_sql_and_values(backend, sql, values)).await.unwrap();
     assert_eq!(changed.rows_affected(), 1, "no account {}", user.id);
+    // As the users module does after a change: this instance's caches forget the profile.
+    let user_id = Uuid::parse_str(&user.id).unwrap();
+    app.context.changes.publish(cogo_kernel::Change::UserChanged { user_id });
 }
 
 /// Marks an account's address as verified straight in the database (the mailed-code flow has its own tests).

@@ -18,5 +18,6 @@ mod rate_limits;
 mod referrals;
 mod retention_people;
 mod sessions;
+mod sign_in;
 mod steps;
 mod users;

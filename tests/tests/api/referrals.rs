@@ -33,12 +33,12 @@ async fn sign_up_raw(app: &TestApp, name: &str, email: &str, code: Option<&str>)
 }
 
 /// Signs up a user who types `code` at sign-up.
-async fn recruit(app: &TestApp, name: &str, code: &str) -> TestUser {
+pub async fn recruit(app: &TestApp, name: &str, code: &str) -> TestUser {
     let body = sign_up_raw(app, name, &email_for(name), Some(code)).await;
     TestUser::from_sign_up(&body, name, "correct horse battery")
 }
 
-async fn code_of(app: &TestApp, user: &TestUser) -> String {
+pub async fn code_of(app: &TestApp, user: &TestUser) -> String {
     data(&app.gql_as(user, ME, json!({})).await)["me"]["referralCode"].as_str().unwrap().to_string()
 }
 
@@ -58,7 +58,7 @@ fn walking(user: &TestUser, amount: i64, reference: &str) -> Movement {
 }
 
 /// Credits walking points the way the steps module does: in a request's transaction, through the points service.
-async fn walk(app: &TestApp, user: &TestUser, amount: i64, reference: &str) {
+pub async fn walk(app: &TestApp, user: &TestUser, amount: i64, reference: &str) {
     let ctx = &app.context;
     let credit = async {
         let txn = ctx.db.begin().await.unwrap();
@@ -69,7 +69,7 @@ async fn walk(app: &TestApp, user: &TestUser, amount: i64, reference: &str) {
 }
 
 /// Balance and the amounts of the REFERRAL_REWARD entries.
-async fn points_of(app: &TestApp, user: &TestUser) -> (i64, Vec<i64>) {
+pub async fn points_of(app: &TestApp, user: &TestUser) -> (i64, Vec<i64>) {
     let body = app.gql_as(user, POINTS, json!({})).await;
     let points = &data(&body)["me"]["points"];
     let rewards = points["ledger"]["edges"]
