@@ -14,8 +14,8 @@ use uuid::Uuid;
 use crate::{
     audit::{AuditEntry, AuditTrail},
     error::AppError,
-    mail::{MailOutbox, OutgoingMail},
     export::ExportWriter,
+    mail::{MailOutbox, OutgoingMail},
     retention::{PurgeReport, RetentionPolicy},
     rights::DataSubjectRequestKind,
 };
