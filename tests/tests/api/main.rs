@@ -8,6 +8,7 @@ mod hot_paths;
 mod http_hygiene;
 mod http_transport;
 mod limits;
+mod mail;
 mod migrations;
 mod observability;
 mod offers;
