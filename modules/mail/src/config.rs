@@ -82,10 +82,7 @@ impl std::fmt::Debug for SmtpUrl {
 }
 
 fn percent_decode(text: &str) -> String {
-    url::form_urlencoded::parse(format!("x={}", text.replace('+', "%2B")).as_bytes())
-        .next()
-        .map(|(_, value)| value.into_owned())
-        .unwrap_or_default()
+    percent_encoding::percent_decode_str(text).decode_utf8_lossy().into_owned()
 }
 
 /// The sender of every mail, `COGO_MAIL_FROM`: a display name and an address.
@@ -192,6 +189,8 @@ mod tests {
         assert!(shown.contains("smtps://cogo:***@mail.example.se:465"), "{shown}");
         let scrubbed = url.scrub("535 authentication failed for p@ss+w0rd (p%40ss+w0rd)");
         assert_eq!(scrubbed, "535 authentication failed for *** (***)");
+        let url = SmtpUrl::parse("smtps://cogo:a%26b%3Dc@mail.example.se").unwrap();
+        assert_eq!(url.scrub("rejected a&b=c"), "rejected ***");
     }
 
     #[test]
