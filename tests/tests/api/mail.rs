@@ -92,12 +92,12 @@ async fn row_once(app: &TestApp, recipient: &str, done: impl Fn(&OutboxRow) -> b
 
 #[tokio::test]
 async fn a_mail_queued_in_a_committed_transaction_arrives_at_once_in_text_and_html() {
-    // Arrange: the sender polls every 30 s here; only the wake-up by the enqueue can be faster.
+    // Arrange: the sender polls every minute here; only the wake-up by the enqueue can be faster.
     let sink = SmtpSink::start().await;
     let url = sink.url();
     let app = spawn_app_with(|settings| {
         settings.mail.smtp = Some(SmtpUrl::parse(&url).unwrap());
-        settings.mail.poll_interval = Duration::from_secs(30);
+        settings.mail.poll_interval = Duration::from_secs(60);
     })
     .await;
     let anna = unique_address("anna");
@@ -108,8 +108,8 @@ async fn a_mail_queued_in_a_committed_transaction_arrives_at_once_in_text_and_ht
     let committed = Instant::now();
     let mail = sink.wait_for(&anna, ARRIVAL).await;
 
-    // Assert
-    assert!(committed.elapsed() < Duration::from_secs(2), "took {:?}", committed.elapsed());
+    // Assert: usually well under a second; the bound leaves room for a loaded CI machine.
+    assert!(committed.elapsed() < Duration::from_secs(10), "took {:?}", committed.elapsed());
     assert_eq!(mail.subject, "Bekräfta din e-postadress / Confirm your e-mail address");
     assert_eq!(mail.from, "CoGo <no-reply@cogo-app.se>");
     assert_eq!(mail.to, anna);
