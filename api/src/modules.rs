@@ -5,7 +5,8 @@ use std::sync::Arc;
 
 use async_graphql::SchemaBuilder;
 use cogo_consent::ConsentModule;
-use cogo_kernel::{AppContext, Hooks, Module};
+use cogo_kernel::{AppContext, Hooks, Module, SharedClock};
+use cogo_mail::MailModule;
 use cogo_offers::{OffersConfig, OffersModule};
 use cogo_points::PointsModule;
 use cogo_privacy::{PrivacyConfig, PrivacyModule};
@@ -22,11 +23,13 @@ pub struct Modules {
     pub steps: StepsModule,
     pub offers: OffersModule,
     pub referrals: ReferralsModule,
+    pub mail: MailModule,
     pub privacy: PrivacyModule,
 }
 
 impl Modules {
-    pub fn new(settings: &Settings) -> Self {
+    /// `clock` is the application's: the outbox stamps queued mails with it.
+    pub fn new(settings: &Settings, clock: &SharedClock) -> Self {
         Self {
             users: UsersModule::new(users_config(settings)),
             consent: ConsentModule,
@@ -34,6 +37,7 @@ impl Modules {
             steps: StepsModule,
             offers: OffersModule::new(OffersConfig::from_secret(settings.secrets.pseudonym_key.as_bytes())),
             referrals: ReferralsModule::new(settings.referral_rewards),
+            mail: MailModule::new(settings.mail.config(), clock.clone()),
             privacy: PrivacyModule::new(privacy_config(settings)),
         }
     }
@@ -41,7 +45,16 @@ impl Modules {
     /// Every module, in dependency order: hooks run in this order, erasure and purge in reverse. Privacy comes last:
     /// it orchestrates the others and keeps its register through an erasure.
     fn in_order(&self) -> Vec<&dyn ModuleHooksSource> {
-        vec![&self.users, &self.consent, &self.points, &self.steps, &self.offers, &self.referrals, &self.privacy]
+        vec![
+            &self.users,
+            &self.consent,
+            &self.points,
+            &self.steps,
+            &self.offers,
+            &self.referrals,
+            &self.mail,
+            &self.privacy,
+        ]
     }
 
     /// Every module's hooks (sign-up, points, export, erasure).
@@ -72,6 +85,7 @@ impl Modules {
         let builder = self.steps.register(builder, app);
         let builder = self.offers.register(builder, app);
         let builder = self.referrals.register(builder, app);
+        let builder = self.mail.register(builder, app);
         self.privacy.register(builder, app)
     }
 }

@@ -5,6 +5,7 @@ mod exposure;
 mod faults;
 mod http;
 pub mod limits;
+mod mail;
 pub mod oidc;
 mod persisted_queries;
 mod rate_limits;
@@ -22,11 +23,14 @@ pub use exposure::Exposure;
 pub use faults::FaultSettings;
 pub use http::{HttpSettings, MetricsExposure, TlsFiles};
 pub use limits::LimitSettings;
+pub use mail::MailSettings;
 pub use oidc::{OidcProviderSettings, OidcSettings};
 pub use rate_limits::RateLimitSettings;
 pub use redaction::{UrlRedactor, redact_url, scrub_database_url_from};
 pub use secrets::{Secrets, SubKey, purpose};
 pub use sessions::SessionSettings;
+
+pub use cogo_mail::{MailFrom, SmtpUrl};
 
 use crate::persisted_queries::PersistedQueryMode;
 
@@ -77,6 +81,8 @@ pub struct Settings {
     /// `COGO_SUBPROCESSOR_NOTICE_DAYS`: how long before a new sub-processor or location takes effect users are
     /// told (policy §5.2; default 30).
     pub subprocessor_notice_days: u32,
+    /// `COGO_SMTP_URL`, `COGO_MAIL_FROM`: where mail goes (unset: the log) and who it is from.
+    pub mail: MailSettings,
 }
 
 impl std::fmt::Debug for Settings {
@@ -100,6 +106,7 @@ impl std::fmt::Debug for Settings {
             .field("require_verified_email", &self.require_verified_email)
             .field("supervisory_authority", &self.supervisory_authority.name)
             .field("subprocessor_notice_days", &self.subprocessor_notice_days)
+            .field("mail", &self.mail)
             .finish()
     }
 }
@@ -150,6 +157,7 @@ impl Settings {
         let require_verified_email = switch(&var, "COGO_REQUIRE_VERIFIED_EMAIL", production)?;
         let supervisory_authority = accountability::supervisory_authority_from(&var);
         let subprocessor_notice_days = accountability::subprocessor_notice_days_from(&var)?;
+        let mail = MailSettings::from_env(&var, production)?;
         Ok(Self {
             database_url,
             bind,
@@ -169,6 +177,7 @@ impl Settings {
             require_verified_email,
             supervisory_authority,
             subprocessor_notice_days,
+            mail,
         })
     }
 
@@ -195,6 +204,8 @@ impl Settings {
             require_verified_email: false,
             supervisory_authority: SupervisoryAuthorityContact::imy(),
             subprocessor_notice_days: cogo_privacy::domain::subprocessor_register::DEFAULT_NOTICE_DAYS,
+            // Mails go to the log; a test that needs a real server sets `mail.smtp`.
+            mail: MailSettings::log_only(),
         }
     }
 }

@@ -34,6 +34,9 @@ pub struct Application {
     rate_limiter: RateLimiter,
     /// How often the retention purge runs; `None`: never (tests, or an external scheduler runs `cogo-api purge`).
     purge_interval: Option<Duration>,
+    /// The pool as the mail sender uses it: without the statement counter, so its polls are no request's
+    /// statements.
+    mail_db: DatabaseConnection,
     /// Whether `GET /graphql` serves GraphiQL (introspection is settled in the schema).
     exposure: Exposure,
     /// How long in-flight requests may take to finish after SIGTERM.
@@ -57,7 +60,8 @@ impl Application {
         let db = database::connect_and_migrate(&settings).await?;
         // A command that runs once keeps no caches: a feed that is never live.
         let changes = ChangeFeed::shared_database();
-        Ok(context_of(&settings, &Modules::new(&settings), db, Arc::new(SystemClock), changes))
+        let clock: SharedClock = Arc::new(SystemClock);
+        Ok(context_of(&settings, &Modules::new(&settings, &clock), db, clock, changes))
     }
 
     pub async fn build_with_database(
@@ -65,6 +69,7 @@ impl Application {
         mut db: DatabaseConnection,
         clock: SharedClock,
     ) -> Result<Self, String> {
+        let mail_db = db.clone();
         let statements = StatementCounter::install(&mut db);
         // Bound first: a provider sign-in's callback needs the port when no public URL is configured.
         let acceptor = tls::bind(settings.bind, settings.http.tls.as_ref()).await?;
@@ -72,7 +77,7 @@ impl Application {
         if settings.oidc.public_url.is_none() {
             settings.oidc.public_url = Some(local_url(&settings, port));
         }
-        let modules = Modules::new(&settings);
+        let modules = Modules::new(&settings, &clock);
         let changes = change_listener::change_feed(&db).await;
         let app = context_of(&settings, &modules, db, clock, changes);
         let rate_limiter = RateLimiter::new(&settings.rate_limits)?;
@@ -96,6 +101,7 @@ impl Application {
             statements,
             rate_limiter,
             purge_interval,
+            mail_db,
             exposure: settings.exposure,
             shutdown_grace: settings.faults.shutdown_grace,
         })
@@ -115,8 +121,8 @@ impl Application {
     }
 
     /// Serves until the process receives Ctrl-C or SIGTERM, then drains: the listener closes at once (new
-    /// connections are refused), requests in flight get up to the grace period to finish, and so does a retention
-    /// purge that is running.
+    /// connections are refused), requests in flight get up to the grace period to finish, and so do a retention
+    /// purge and a batch of mails that are running.
     pub async fn run_until_stopped(self) -> Result<(), String> {
         let (stopping, stop_requested) = tokio::sync::watch::channel(false);
         let stop_signal = shutdown_signal();
@@ -132,6 +138,13 @@ impl Application {
             };
             cogo_privacy::service::retention::spawn_scheduler_until(self.app.clone(), every, stop)
         });
+        let mail_sender = {
+            let mut stop_requested = stop_requested.clone();
+            let stop = async move {
+                let _ = stop_requested.wait_for(|stop| *stop).await;
+            };
+            self.modules.mail.spawn_sender_until(self.mail_db.clone(), stop)
+        };
         let timeout = RequestTimeout(self.http.request_timeout);
         let metrics_server = self.metrics_acceptor.map(|acceptor| {
             let routes =
@@ -179,6 +192,12 @@ impl Application {
             // Its transaction rolls back with the connection; the next start purges again.
             purge.abort();
             tracing::warn!("retention purge cut short by the shutdown");
+        }
+        let mut mail_sender = mail_sender;
+        if tokio::time::timeout(self.shutdown_grace, &mut mail_sender).await.is_err() {
+            // A mail the server accepted but that was not yet marked sent goes out again once its lease runs out.
+            mail_sender.abort();
+            tracing::warn!("mail sender cut short by the shutdown");
         }
         if let Some(metrics_server) = metrics_server {
             metrics_server.abort();

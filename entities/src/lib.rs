@@ -2,6 +2,7 @@
 //! own GraphQL types, so a column change never changes the API by accident. Only the owning module writes a table.
 
 pub mod consent;
+pub mod mail;
 pub mod offers;
 pub mod points;
 pub mod privacy;

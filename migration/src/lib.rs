@@ -20,6 +20,7 @@ mod m20261125_000014_unlock_idempotency;
 mod m20261125_000015_session_lifetime;
 mod m20261125_000016_change_notifications;
 mod m20261126_000017_accountability;
+mod m20261126_000018_mail_outbox;
 mod m20261126_000019_email_verification;
 mod m20261126_000020_sign_in_providers;
 
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000015_session_lifetime::Migration),
             Box::new(m20261125_000016_change_notifications::Migration),
             Box::new(m20261126_000017_accountability::Migration),
+            Box::new(m20261126_000018_mail_outbox::Migration),
             Box::new(m20261126_000019_email_verification::Migration),
             Box::new(m20261126_000020_sign_in_providers::Migration),
         ]

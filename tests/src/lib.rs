@@ -7,6 +7,7 @@
 pub mod oidc;
 pub mod process;
 pub mod proxy;
+pub mod smtp;
 
 use std::sync::Arc;
 

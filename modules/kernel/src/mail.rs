@@ -13,12 +13,22 @@ pub struct OutgoingMail {
     /// What the mail is for, e.g. `EMAIL_VERIFICATION`, `PASSWORD_RESET`: for counting and for the log.
     pub kind: &'static str,
     pub to: String,
+    /// The account the mail is to, if any (it is personal data of that person: exported and erased with them).
+    pub user_id: Option<uuid::Uuid>,
     pub subject: String,
     pub text_body: String,
     pub html_body: String,
     /// A one-time code the mail carries, if any: removed from the mail wherever it is logged in production, and
     /// from the outbox once the mail is sent.
     pub secret: Option<String>,
+}
+
+impl OutgoingMail {
+    /// The mail is to this account (exported and erased with it).
+    pub fn to_account(mut self, user_id: uuid::Uuid) -> Self {
+        self.user_id = Some(user_id);
+        self
+    }
 }
 
 /// Where mail goes. Provided by the mail module; modules reach it through `Hooks::send_mail`.

@@ -75,6 +75,7 @@ fn mail(kind: &'static str, to: &str, subject: &str, sv: &str, en: &str, code: O
     OutgoingMail {
         kind,
         to: to.to_string(),
+        user_id: None,
         subject: subject.to_string(),
         text_body,
         html_body,

@@ -2,12 +2,14 @@
 
 mod accountability;
 mod consent;
+mod email;
 mod faults;
 mod gateway;
 mod hot_paths;
 mod http_hygiene;
 mod http_transport;
 mod limits;
+mod mail;
 mod migrations;
 mod observability;
 mod offers;

@@ -267,15 +267,6 @@ async fn update_profile_needs_a_session() {
 }
 
 #[tokio::test]
-async fn a_new_email_is_used_for_log_in() {
-    let app = spawn_app().await;
-    let anna = app.sign_up("Anna").await;
-    data(&app.gql_as(&anna, UPDATE_PROFILE, json!({ "email": "anna.new@example.se" })).await);
-    let body = app.gql(LOG_IN, json!({ "email": "anna.new@example.se", "password": anna.password })).await;
-    data(&body);
-}
-
-#[tokio::test]
 async fn change_password_needs_the_current_one_and_signs_out_other_sessions() {
     let app = spawn_app().await;
     let anna = app.sign_up("Anna").await;

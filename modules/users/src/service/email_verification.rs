@@ -21,7 +21,8 @@ pub async fn request_verification(app: &AppContext, config: &UsersConfig, actor:
     }
     if !email_codes::sent_recently(&txn, account.id, CodePurpose::VerifyEmail, now).await? {
         let code = email_codes::issue(&txn, config, account.id, CodePurpose::VerifyEmail, None, now).await?;
-        app.hooks.send_mail(&txn, mails::verification_code(&account.email, &account.name, &code)).await?;
+        let mail = mails::verification_code(&account.email, &account.name, &code).to_account(account.id);
+        app.hooks.send_mail(&txn, mail).await?;
     }
     txn.commit().await?;
     Ok(true)
@@ -41,8 +42,10 @@ pub async fn request_address_change(
     let new_address = new_email.as_str().to_string();
     let code =
         email_codes::issue(txn, config, account.id, CodePurpose::VerifyEmail, Some(new_address.clone()), now).await?;
-    app.hooks.send_mail(txn, mails::verification_code(&new_address, &account.name, &code)).await?;
-    app.hooks.send_mail(txn, mails::address_change_requested(&account.email, &account.name, &new_address)).await?;
+    let to_new = mails::verification_code(&new_address, &account.name, &code).to_account(account.id);
+    app.hooks.send_mail(txn, to_new).await?;
+    let to_old = mails::address_change_requested(&account.email, &account.name, &new_address).to_account(account.id);
+    app.hooks.send_mail(txn, to_old).await?;
     Ok(())
 }
 
@@ -62,7 +65,8 @@ pub async fn verify_email(app: &AppContext, config: &UsersConfig, actor: &Actor,
         ensure_email_free(&txn, &new_email, Some(actor.user_id)).await?;
         changed.email = Set(new_email.into_inner());
         changed.updated_at = Set(now);
-        app.hooks.send_mail(&txn, mails::address_changed(&old_address, &name, new_address)).await?;
+        let to_old = mails::address_changed(&old_address, &name, new_address).to_account(actor.user_id);
+        app.hooks.send_mail(&txn, to_old).await?;
     }
     changed.update(&txn).await?;
     // Rewards that waited for a verified address are decided in this transaction (referrals).

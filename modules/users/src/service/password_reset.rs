@@ -39,7 +39,8 @@ async fn send_reset_code(app: &AppContext, config: &UsersConfig, email: &str) ->
     let Some(account) = open_account_with(&txn, email).await? else { return Ok(()) };
     if !email_codes::sent_recently(&txn, account.id, CodePurpose::ResetPassword, now).await? {
         let code = email_codes::issue(&txn, config, account.id, CodePurpose::ResetPassword, None, now).await?;
-        app.hooks.send_mail(&txn, mails::password_reset_code(&account.email, &account.name, &code)).await?;
+        let mail = mails::password_reset_code(&account.email, &account.name, &code).to_account(account.id);
+        app.hooks.send_mail(&txn, mail).await?;
     }
     txn.commit().await?;
     Ok(())

@@ -1,0 +1,3 @@
+//! Tables owned by the mail module.
+
+pub mod outbox_mail;
