@@ -77,6 +77,8 @@ pub mod purged {
     pub const IDEMPOTENCY_KEYS: &str = "idempotencyKeys";
     /// One-time codes (mailed codes, provider sign-in codes) and provider sign-ins never finished, once expired.
     pub const SIGN_IN_CODES: &str = "signInCodes";
+    /// Mails sent or given up, past the outbox's 30 days.
+    pub const MAILS: &str = "mails";
 }
 
 /// What one purge removed, by kind.

@@ -4,7 +4,7 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
 use cogo_entities::mail::outbox_mail::{self, Column};
-use cogo_kernel::{AppError, ExportWriter, ModuleHooks, PurgeReport, RetentionPolicy};
+use cogo_kernel::{AppError, ExportWriter, ModuleHooks, PurgeReport, RetentionPolicy, retention::purged};
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::json;
 use uuid::Uuid;
@@ -15,8 +15,8 @@ use crate::domain::DeliveryStatus;
 /// kept: long enough to answer "did my mail go out?", short enough to hold no address for long.
 pub const KEPT_FOR: Duration = Duration::days(30);
 
-/// The kind the purge reports (`cogo-api purge`).
-pub const PURGED_MAILS: &str = "mails";
+/// The kind the purge reports (`runRetentionPurge`, `cogo-api purge`).
+pub const PURGED_MAILS: &str = purged::MAILS;
 
 pub struct MailHooks;
 

@@ -214,3 +214,21 @@ async fn where_required_referral_rewards_wait_until_both_addresses_are_verified(
     assert_eq!(points_of(&app, &anna).await.1, vec![50], "decided the moment it is verified");
     assert_eq!(points_of(&app, &bertil).await.1, vec![10]);
 }
+
+#[tokio::test]
+async fn expired_codes_are_purged_and_counted() {
+    let (app, sink) = app_with_mail(false).await;
+    let officer = app.grant_role(&app.sign_up("Petra Officer").await, "PRIVACY_OFFICER").await;
+    let anna = app.sign_up("Anna").await;
+    verification_code(&app, &sink, &anna).await;
+    let purge = "mutation { runRetentionPurge { signInCodesPurged mailsPurged } }";
+
+    let early = app.gql_as(&officer, purge, json!({})).await;
+    app.advance_clock(chrono::Duration::minutes(31));
+    let officer = app.log_in(&officer).await;
+    let late = app.gql_as(&officer, purge, json!({})).await;
+
+    assert_eq!(data(&early)["runRetentionPurge"]["signInCodesPurged"], 0, "a live code stays");
+    assert_eq!(data(&late)["runRetentionPurge"]["signInCodesPurged"], 1);
+    assert_eq!(data(&late)["runRetentionPurge"]["mailsPurged"], 0, "the mail itself is kept 30 days");
+}

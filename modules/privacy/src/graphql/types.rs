@@ -85,6 +85,10 @@ pub struct RetentionPurgeReport {
     pub data_subject_requests_purged: u64,
     /// Idempotency keys of spending requests (`unlockOffer`) older than 24 hours.
     pub idempotency_keys_purged: u64,
+    /// Expired one-time codes (mailed codes, provider sign-in codes) and provider sign-ins never finished.
+    pub sign_in_codes_purged: u64,
+    /// Mails sent or given up more than 30 days ago.
+    pub mails_purged: u64,
     /// Everything removed, all kinds together.
     pub total: u64,
 }
@@ -100,6 +104,8 @@ impl From<PurgeReport> for RetentionPurgeReport {
             login_throttles_purged: report.count(purged::LOGIN_THROTTLES),
             data_subject_requests_purged: report.count(purged::DATA_SUBJECT_REQUESTS),
             idempotency_keys_purged: report.count(purged::IDEMPOTENCY_KEYS),
+            sign_in_codes_purged: report.count(purged::SIGN_IN_CODES),
+            mails_purged: report.count(purged::MAILS),
             total: report.total(),
         }
     }
