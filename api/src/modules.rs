@@ -12,6 +12,7 @@ use cogo_points::PointsModule;
 use cogo_privacy::{PrivacyConfig, PrivacyModule};
 use cogo_referrals::ReferralsModule;
 use cogo_steps::StepsModule;
+use cogo_telemetry::TelemetryModule;
 use cogo_users::{UsersConfig, UsersModule};
 
 use crate::settings::Settings;
@@ -24,6 +25,7 @@ pub struct Modules {
     pub offers: OffersModule,
     pub referrals: ReferralsModule,
     pub mail: MailModule,
+    pub telemetry: TelemetryModule,
     pub privacy: PrivacyModule,
 }
 
@@ -38,6 +40,7 @@ impl Modules {
             offers: OffersModule::new(OffersConfig::from_secret(settings.secrets.pseudonym_key.as_bytes())),
             referrals: ReferralsModule::new(settings.referral_rewards),
             mail: MailModule::new(settings.mail.config(), clock.clone()),
+            telemetry: TelemetryModule::new(settings.telemetry_retention_days),
             privacy: PrivacyModule::new(privacy_config(settings)),
         }
     }
@@ -53,6 +56,7 @@ impl Modules {
             &self.offers,
             &self.referrals,
             &self.mail,
+            &self.telemetry,
             &self.privacy,
         ]
     }
@@ -86,6 +90,7 @@ impl Modules {
         let builder = self.offers.register(builder, app);
         let builder = self.referrals.register(builder, app);
         let builder = self.mail.register(builder, app);
+        let builder = self.telemetry.register(builder, app);
         self.privacy.register(builder, app)
     }
 }

@@ -8,6 +8,7 @@ use cogo_points::PointsOfMe;
 use cogo_privacy::{PrivacyMutation, PrivacyOfMe, PrivacyQuery};
 use cogo_referrals::ReferralsOfMe;
 use cogo_steps::{StepsMutation, StepsOfMe};
+use cogo_telemetry::{TelemetryMutation, TelemetryQuery};
 use cogo_users::{UserProfile, UsersMutation, UsersQuery};
 use uuid::Uuid;
 
@@ -41,10 +42,17 @@ impl MeObject for Me {
 }
 
 #[derive(MergedObject, Default)]
-pub struct Query(UsersQuery<Me>, ConsentQuery, OffersQuery, PrivacyQuery);
+pub struct Query(UsersQuery<Me>, ConsentQuery, OffersQuery, PrivacyQuery, TelemetryQuery);
 
 #[derive(MergedObject, Default)]
-pub struct Mutation(UsersMutation<Me>, ConsentMutation, StepsMutation, OffersMutation, PrivacyMutation);
+pub struct Mutation(
+    UsersMutation<Me>,
+    ConsentMutation,
+    StepsMutation,
+    OffersMutation,
+    PrivacyMutation,
+    TelemetryMutation,
+);
 
 pub type CogoSchema = Schema<Query, Mutation, EmptySubscription>;
 

@@ -73,6 +73,8 @@ pub struct Settings {
     /// `COGO_SUPERVISORY_AUTHORITY_NAME`, `_WEBSITE`, `_EMAIL`, `_POSTAL_ADDRESS`, `_PHONE`: where people can
     /// complain (policy §7; default Integritetsskyddsmyndigheten, IMY).
     pub supervisory_authority: SupervisoryAuthorityContact,
+    /// `COGO_TELEMETRY_RETENTION_DAYS`: how long aggregate app statistics are kept (default 395: 13 months).
+    pub telemetry_retention_days: u32,
     /// `COGO_OIDC_<ID>_*`, `COGO_AUTH_REDIRECT_URIS`, `COGO_PUBLIC_URL`: sign-in with OpenID Connect providers.
     pub oidc: OidcSettings,
     /// `COGO_REQUIRE_VERIFIED_EMAIL`: unlocking offers and earning referral rewards need a verified e-mail address
@@ -102,6 +104,7 @@ impl std::fmt::Debug for Settings {
             .field("limits", &self.limits)
             .field("http", &self.http)
             .field("faults", &self.faults)
+            .field("telemetry_retention_days", &self.telemetry_retention_days)
             .field("oidc", &self.oidc)
             .field("require_verified_email", &self.require_verified_email)
             .field("supervisory_authority", &self.supervisory_authority.name)
@@ -153,6 +156,11 @@ impl Settings {
             );
         }
         let faults = FaultSettings::from_env(&var)?;
+        let telemetry_retention_days =
+            number(&var, "COGO_TELEMETRY_RETENTION_DAYS", cogo_telemetry::DEFAULT_RETENTION_DAYS)?;
+        if telemetry_retention_days == 0 {
+            return Err("COGO_TELEMETRY_RETENTION_DAYS must be at least 1".into());
+        }
         let oidc = OidcSettings::from_vars(std::env::vars().map(|(name, _)| name), &var)?;
         let require_verified_email = switch(&var, "COGO_REQUIRE_VERIFIED_EMAIL", production)?;
         let supervisory_authority = accountability::supervisory_authority_from(&var);
@@ -173,6 +181,7 @@ impl Settings {
             limits,
             http,
             faults,
+            telemetry_retention_days,
             oidc,
             require_verified_email,
             supervisory_authority,
@@ -200,6 +209,7 @@ impl Settings {
             limits: LimitSettings::default(),
             http: HttpSettings::default(),
             faults: FaultSettings::default(),
+            telemetry_retention_days: cogo_telemetry::DEFAULT_RETENTION_DAYS,
             oidc: OidcSettings::default(),
             require_verified_email: false,
             supervisory_authority: SupervisoryAuthorityContact::imy(),

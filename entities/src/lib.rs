@@ -8,4 +8,5 @@ pub mod points;
 pub mod privacy;
 pub mod referrals;
 pub mod steps;
+pub mod telemetry;
 pub mod users;

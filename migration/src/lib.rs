@@ -23,6 +23,7 @@ mod m20261126_000017_accountability;
 mod m20261126_000018_mail_outbox;
 mod m20261126_000019_email_verification;
 mod m20261126_000020_sign_in_providers;
+mod m20261126_000021_telemetry;
 
 pub struct Migrator;
 
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000018_mail_outbox::Migration),
             Box::new(m20261126_000019_email_verification::Migration),
             Box::new(m20261126_000020_sign_in_providers::Migration),
+            Box::new(m20261126_000021_telemetry::Migration),
         ]
     }
 }

@@ -22,4 +22,5 @@ mod retention_people;
 mod sessions;
 mod sign_in;
 mod steps;
+mod telemetry;
 mod users;

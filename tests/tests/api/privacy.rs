@@ -6,7 +6,7 @@
 //! the export and the erasure are tried against everything the modules hold.
 
 mod access;
-mod catalogue;
+pub mod catalogue;
 mod erasure;
 mod export;
 mod register;

@@ -1,0 +1,3 @@
+//! Tables owned by the telemetry module.
+
+pub mod telemetry_count;

@@ -1,0 +1,4 @@
+//! The telemetry module's services.
+
+pub mod record;
+pub mod report;
