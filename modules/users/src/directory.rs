@@ -15,7 +15,10 @@ use uuid::Uuid;
 
 use crate::config::UsersConfig;
 use crate::domain::PasswordHash;
-use crate::service::{accounts::find_active_user, sessions::normalise_login_email, throttle};
+use crate::service::{
+    accounts::{find_active_user, find_open_by_login_email},
+    throttle,
+};
 
 pub struct UsersDirectory {
     pub(crate) config: Arc<UsersConfig>,
@@ -25,13 +28,7 @@ pub struct UsersDirectory {
 impl AccountDirectory for UsersDirectory {
     /// The address is normalised exactly as log-in does, so whoever can log in with it is found.
     async fn open_account_by_email(&self, txn: &DatabaseTransaction, email: &str) -> Result<Option<Uuid>, AppError> {
-        let email = normalise_login_email(email);
-        let found = user::Entity::find()
-            .filter(user::Column::Email.eq(email.as_str()))
-            .filter(user::Column::ClosedAt.is_null())
-            .one(txn)
-            .await?;
-        Ok(found.map(|u| u.id))
+        Ok(find_open_by_login_email(txn, email).await?.map(|u| u.id))
     }
 
     /// Nothing to ask when verification is not required; else one query for the whole list.

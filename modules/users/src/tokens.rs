@@ -66,7 +66,13 @@ pub fn new_refresh_token() -> String {
 
 /// What the database keeps of a refresh token.
 pub fn hash_refresh_token(token: &str) -> String {
-    let digest = Sha256::digest(token.as_bytes());
+    digest_of(token)
+}
+
+/// SHA-256 of a random secret (a refresh token, a sign-in state or one-time code), lower-case hex: what the
+/// database keeps instead of the secret itself.
+pub fn digest_of(secret: &str) -> String {
+    let digest = Sha256::digest(secret.as_bytes());
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 

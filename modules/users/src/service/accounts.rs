@@ -71,6 +71,16 @@ pub async fn find_active_user(db: &impl ConnectionTrait, user_id: Uuid) -> Resul
         .ok_or(AppError::NotFound("account"))
 }
 
+/// The open account a typed address logs in to (normalised as log-in does), if any. Never an error for an address
+/// that is not one: there is simply no such account.
+pub async fn find_open_by_login_email(db: &impl ConnectionTrait, email: &str) -> Result<Option<user::Model>, AppError> {
+    Ok(user::Entity::find()
+        .filter(user::Column::Email.eq(crate::service::sessions::normalise_login_email(email)))
+        .filter(user::Column::ClosedAt.is_null())
+        .one(db)
+        .await?)
+}
+
 /// The id of the open account with this e-mail address, if any (staff adding a partner's merchant by e-mail).
 /// An address that is not an e-mail address at all is `BAD_USER_INPUT` on `field`.
 pub async fn find_active_by_email(

@@ -6,12 +6,12 @@ use std::time::Duration;
 
 use cogo_entities::users::user;
 use cogo_kernel::{AppContext, AppError, Change, DomainEvent};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, TransactionTrait};
 
 use crate::config::UsersConfig;
 use crate::domain::{NewPassword, email_code::CodePurpose};
 use crate::mails;
-use crate::service::{email_codes, sessions::normalise_login_email, sessions::revoke_all, throttle};
+use crate::service::{accounts::find_open_by_login_email, email_codes, sessions::revoke_all, throttle};
 
 /// Every request for a reset code answers after this long, whatever it found: longer than the slowest path (a
 /// look-up, a code and a queued mail), so the time says nothing about the address.
@@ -36,7 +36,7 @@ pub async fn request_reset(app: &AppContext, config: &UsersConfig, email: &str) 
 async fn send_reset_code(app: &AppContext, config: &UsersConfig, email: &str) -> Result<(), AppError> {
     let now = app.now();
     let txn = app.db.begin().await?;
-    let Some(account) = open_account_with(&txn, email).await? else { return Ok(()) };
+    let Some(account) = find_open_by_login_email(&txn, email).await? else { return Ok(()) };
     if !email_codes::sent_recently(&txn, account.id, CodePurpose::ResetPassword, now).await? {
         let code = email_codes::issue(&txn, config, account.id, CodePurpose::ResetPassword, None, now).await?;
         let mail = mails::password_reset_code(&account.email, &account.name, &code).to_account(account.id);
@@ -57,8 +57,9 @@ pub async fn reset_password(
 ) -> Result<(), AppError> {
     let new_password = NewPassword::parse("newPassword", new_password)?;
     let now = app.now();
-    let account =
-        open_account_with(&app.db, email).await?.ok_or_else(|| AppError::bad_input("code", "this code is wrong"))?;
+    let account = find_open_by_login_email(&app.db, email)
+        .await?
+        .ok_or_else(|| AppError::bad_input("code", "this code is wrong"))?;
     let code = email_codes::check(&app.db, config, account.id, CodePurpose::ResetPassword, typed_code, now).await?;
     let new_hash = new_password.hash().await?;
     let txn = app.db.begin().await?;
@@ -82,12 +83,4 @@ pub async fn reset_password(
     app.changes.publish(Change::UserChanged { user_id });
     tracing::info!(%user_id, "password reset with a mailed code; every session ended");
     Ok(())
-}
-
-async fn open_account_with(db: &impl sea_orm::ConnectionTrait, email: &str) -> Result<Option<user::Model>, AppError> {
-    Ok(user::Entity::find()
-        .filter(user::Column::Email.eq(normalise_login_email(email)))
-        .filter(user::Column::ClosedAt.is_null())
-        .one(db)
-        .await?)
 }

@@ -9,13 +9,13 @@ use openidconnect::{
     TokenResponse,
 };
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
-use sha2::{Digest, Sha256};
 
 use crate::config::UsersConfig;
 use crate::service::IssuedSession;
 use crate::sign_in::linking::{self, VerifiedIdentity};
 use crate::sign_in::one_time_code;
 use crate::sign_in::providers::OidcProviders;
+use crate::tokens::digest_of;
 
 /// How long a started sign-in may take at the provider.
 const FLOW_VALID_MINUTES: i64 = 10;
@@ -89,7 +89,7 @@ pub async fn start(
     let (url, state, nonce) = request.set_pkce_challenge(challenge).url();
     let now = app.now();
     sign_in_flow::Entity::insert(sign_in_flow::ActiveModel {
-        state_hash: Set(sha256_hex(state.secret())),
+        state_hash: Set(digest_of(state.secret())),
         provider: Set(provider_id.to_string()),
         pkce_verifier: Set(verifier.secret().clone()),
         nonce: Set(nonce.secret().clone()),
@@ -143,7 +143,7 @@ async fn take_flow(
     provider_id: &str,
     state: Option<&str>,
 ) -> Result<sign_in_flow::Model, SignInError> {
-    let state_hash = sha256_hex(state.ok_or(SignInError::UnknownState)?);
+    let state_hash = digest_of(state.ok_or(SignInError::UnknownState)?);
     let flow = sign_in_flow::Entity::find_by_id(state_hash.clone())
         .filter(sign_in_flow::Column::Provider.eq(provider_id))
         .one(&app.db)
@@ -227,8 +227,4 @@ fn display_name_of(claims: &openidconnect::core::CoreIdTokenClaims) -> Option<St
         (Some(one), None) | (None, Some(one)) => Some(one),
         (None, None) => None,
     }
-}
-
-pub(crate) fn sha256_hex(text: &str) -> String {
-    hex::encode(Sha256::digest(text.as_bytes()))
 }

@@ -13,7 +13,7 @@ use uuid::Uuid;
 use crate::config::UsersConfig;
 use crate::service::IssuedSession;
 use crate::service::sessions::start_session;
-use crate::sign_in::flow::sha256_hex;
+use crate::tokens::digest_of;
 
 /// How long the app has to trade the code for tokens.
 pub const SIGN_IN_CODE_VALID_SECONDS: i64 = 60;
@@ -22,7 +22,7 @@ pub async fn issue(app: &AppContext, user_id: Uuid, provider: &str) -> Result<St
     let code = URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>());
     let now = app.now();
     sign_in_code::Entity::insert(sign_in_code::ActiveModel {
-        code_hash: Set(sha256_hex(&code)),
+        code_hash: Set(digest_of(&code)),
         user_id: Set(user_id),
         provider: Set(provider.to_string()),
         created_at: Set(now),
@@ -39,7 +39,7 @@ pub async fn redeem(app: &AppContext, config: &UsersConfig, code: &str) -> Resul
     let refused = || AppError::Unauthenticated("this sign-in code is unknown, used or expired; sign in again");
     let now = app.now();
     let txn = app.db.begin().await?;
-    let hash = sha256_hex(code.trim());
+    let hash = digest_of(code.trim());
     let found = sign_in_code::Entity::find_by_id(hash.clone()).one(&txn).await?.ok_or_else(refused)?;
     let used = sign_in_code::Entity::update_many()
         .col_expr(sign_in_code::Column::UsedAt, Expr::value(Some(now)))
