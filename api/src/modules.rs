@@ -1,11 +1,14 @@
-//! The list of modules. Adding a module means: a field in [`Modules`] (built in `new`, listed in `in_order` and
-//! `register_all`, all in this file) and its GraphQL parts in `schema.rs`; no other module changes.
+//! The list of modules: the one place in the gateway a module is added. Each line names the module's field, its
+//! type and how it is built; [`modules!`] makes of the list the [`Modules`] (hooks in list order, every module's
+//! loaders registered) and the schema's merged `Query`, `Mutation` and `Me` from each module's [`SchemaParts`].
+//! A module's settings come with it: it reads them from `settings.environment` (as telemetry does) or, for the
+//! older modules, from a function below. The crate itself is also a dependency in `api/Cargo.toml`, as Cargo asks.
 
 use std::sync::Arc;
 
-use async_graphql::SchemaBuilder;
+use async_graphql::{MergedObject, SchemaBuilder};
 use cogo_consent::ConsentModule;
-use cogo_kernel::{AppContext, Hooks, Module, SharedClock};
+use cogo_kernel::{AppContext, Hooks, MeObject, Module, SchemaParts, SharedClock};
 use cogo_mail::MailModule;
 use cogo_offers::{OffersConfig, OffersModule};
 use cogo_points::PointsModule;
@@ -14,54 +17,78 @@ use cogo_referrals::ReferralsModule;
 use cogo_steps::StepsModule;
 use cogo_telemetry::TelemetryModule;
 use cogo_users::{UsersConfig, UsersModule};
+use uuid::Uuid;
 
 use crate::settings::Settings;
 
-pub struct Modules {
-    pub users: UsersModule,
-    pub consent: ConsentModule,
-    pub points: PointsModule,
-    pub steps: StepsModule,
-    pub offers: OffersModule,
-    pub referrals: ReferralsModule,
-    pub mail: MailModule,
-    pub telemetry: TelemetryModule,
-    pub privacy: PrivacyModule,
+// Every module, in dependency order: hooks run in this order, erasure and purge in reverse. Privacy comes last: it
+// orchestrates the others and keeps its register through an erasure.
+modules! {
+    (settings, clock) =>
+    users: UsersModule = UsersModule::new(users_config(settings)),
+    consent: ConsentModule = ConsentModule,
+    points: PointsModule = PointsModule,
+    steps: StepsModule = StepsModule,
+    offers: OffersModule = OffersModule::new(OffersConfig::from_secret(settings.secrets.pseudonym_key.as_bytes())),
+    referrals: ReferralsModule = ReferralsModule::new(settings.referral_rewards),
+    mail: MailModule = MailModule::new(settings.mail.config(), clock.clone()),
+    telemetry: TelemetryModule = TelemetryModule::from_environment(&settings.environment)?,
+    privacy: PrivacyModule = PrivacyModule::new(privacy_config(settings)),
 }
 
-impl Modules {
-    /// `clock` is the application's: the outbox stamps queued mails with it.
-    pub fn new(settings: &Settings, clock: &SharedClock) -> Self {
-        Self {
-            users: UsersModule::new(users_config(settings)),
-            consent: ConsentModule,
-            points: PointsModule,
-            steps: StepsModule,
-            offers: OffersModule::new(OffersConfig::from_secret(settings.secrets.pseudonym_key.as_bytes())),
-            referrals: ReferralsModule::new(settings.referral_rewards),
-            mail: MailModule::new(settings.mail.config(), clock.clone()),
-            telemetry: TelemetryModule::new(settings.telemetry_retention_days),
-            privacy: PrivacyModule::new(privacy_config(settings)),
+/// Makes of the list of modules: the [`Modules`] (built from the settings and the application's clock, which the
+/// outbox stamps queued mails with), and the merged schema objects `Me`, `Query` and `Mutation`.
+macro_rules! modules {
+    (($settings:ident, $clock:ident) => $($field:ident: $module:ty = $build:expr),+ $(,)?) => {
+        pub struct Modules {
+            $(pub $field: $module,)+
         }
-    }
 
-    /// Every module, in dependency order: hooks run in this order, erasure and purge in reverse. Privacy comes last:
-    /// it orchestrates the others and keeps its register through an erasure.
-    fn in_order(&self) -> Vec<&dyn ModuleHooksSource> {
-        vec![
-            &self.users,
-            &self.consent,
-            &self.points,
-            &self.steps,
-            &self.offers,
-            &self.referrals,
-            &self.mail,
-            &self.telemetry,
-            &self.privacy,
-        ]
-    }
+        impl Modules {
+            /// Every module, built from its settings; a module's setting out of range is refused here.
+            pub fn new($settings: &Settings, $clock: &SharedClock) -> Result<Self, String> {
+                Ok(Self { $($field: $build,)+ })
+            }
 
-    /// Every module's hooks (sign-up, points, export, erasure).
+            fn in_order(&self) -> Vec<&dyn ModuleHooksSource> {
+                vec![$(&self.$field),+]
+            }
+
+            /// Every module's DataLoaders and context data on the schema.
+            pub fn register_all<Q, M, S>(
+                &self,
+                mut builder: SchemaBuilder<Q, M, S>,
+                app: &AppContext,
+            ) -> SchemaBuilder<Q, M, S> {
+                $(builder = self.$field.register(builder, app);)+
+                builder
+            }
+        }
+
+        /// You, as the mobile app sees you: every module's fields about the signed-in user.
+        #[derive(MergedObject)]
+        #[graphql(name = "Me")]
+        pub struct Me($(<$module as SchemaParts>::OfMe),+);
+
+        impl MeObject for Me {
+            fn for_user(user_id: Uuid) -> Self {
+                Me($(<$module as SchemaParts>::of_me(user_id)),+)
+            }
+        }
+
+        // Every module's queries (a `//` comment: a doc comment would become the type's description).
+        #[derive(MergedObject, Default)]
+        pub struct Query($(<$module as SchemaParts>::Query<Me>),+);
+
+        // Every module's mutations.
+        #[derive(MergedObject, Default)]
+        pub struct Mutation($(<$module as SchemaParts>::Mutation<Me>),+);
+    };
+}
+use modules;
+
+impl Modules {
+    /// Every module's hooks (sign-up, points, export, erasure) and the shared services some modules provide.
     pub fn hooks(&self) -> Arc<Hooks> {
         let mut hooks = Hooks::default();
         for module in self.in_order() {
@@ -79,19 +106,6 @@ impl Modules {
             }
         }
         Arc::new(hooks)
-    }
-
-    /// Every module's DataLoaders and context data on the schema.
-    pub fn register_all<Q, M, S>(&self, builder: SchemaBuilder<Q, M, S>, app: &AppContext) -> SchemaBuilder<Q, M, S> {
-        let builder = self.users.register(builder, app);
-        let builder = self.consent.register(builder, app);
-        let builder = self.points.register(builder, app);
-        let builder = self.steps.register(builder, app);
-        let builder = self.offers.register(builder, app);
-        let builder = self.referrals.register(builder, app);
-        let builder = self.mail.register(builder, app);
-        let builder = self.telemetry.register(builder, app);
-        self.privacy.register(builder, app)
     }
 }
 

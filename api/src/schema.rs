@@ -1,58 +1,18 @@
-//! Schema composition: each module contributes its query and mutation parts and its fields of `Me`.
+//! Schema composition: the merged `Query`, `Mutation` and `Me` of every module (see `modules.rs`), with the
+//! extensions that guard every request.
 
-use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
-use cogo_consent::{ConsentMutation, ConsentOfMe, ConsentQuery};
-use cogo_kernel::{AppContext, MeObject};
-use cogo_offers::{OffersMutation, OffersOfMe, OffersQuery};
-use cogo_points::PointsOfMe;
-use cogo_privacy::{PrivacyMutation, PrivacyOfMe, PrivacyQuery};
-use cogo_referrals::ReferralsOfMe;
-use cogo_steps::{StepsMutation, StepsOfMe};
-use cogo_telemetry::{TelemetryMutation, TelemetryQuery};
-use cogo_users::{UserProfile, UsersMutation, UsersQuery};
-use uuid::Uuid;
+use async_graphql::{EmptySubscription, Schema, SchemaBuilder};
+use cogo_kernel::AppContext;
 
 use crate::http::get_is_read_only::GetIsReadOnly;
 use crate::http::panics::CatchPanics;
 use crate::http::{graphql_response::ExecutionMarker, introspection_off::IntrospectionOff};
 use crate::limits::Limits;
 use crate::metrics::{GraphQLMetrics, Metrics};
-use crate::modules::Modules;
+pub use crate::modules::{Me, Modules, Mutation, Query};
 use crate::persisted_queries::PersistedQueries;
 use crate::rate_limit::{RateLimitExtension, RateLimiter};
 use crate::settings::Settings;
-
-/// You, as the mobile app sees you: every module's fields about the signed-in user.
-#[derive(MergedObject)]
-#[graphql(name = "Me")]
-pub struct Me(UserProfile, PointsOfMe, ConsentOfMe, StepsOfMe, OffersOfMe, ReferralsOfMe, PrivacyOfMe);
-
-impl MeObject for Me {
-    fn for_user(user_id: Uuid) -> Self {
-        Me(
-            UserProfile::new(user_id),
-            PointsOfMe::new(user_id),
-            ConsentOfMe::new(user_id),
-            StepsOfMe::new(user_id),
-            OffersOfMe::new(user_id),
-            ReferralsOfMe::new(user_id),
-            PrivacyOfMe::new(user_id),
-        )
-    }
-}
-
-#[derive(MergedObject, Default)]
-pub struct Query(UsersQuery<Me>, ConsentQuery, OffersQuery, PrivacyQuery, TelemetryQuery);
-
-#[derive(MergedObject, Default)]
-pub struct Mutation(
-    UsersMutation<Me>,
-    ConsentMutation,
-    StepsMutation,
-    OffersMutation,
-    PrivacyMutation,
-    TelemetryMutation,
-);
 
 pub type CogoSchema = Schema<Query, Mutation, EmptySubscription>;
 

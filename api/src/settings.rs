@@ -15,7 +15,8 @@ mod sessions;
 
 use std::net::SocketAddr;
 
-use cogo_kernel::RetentionPolicy;
+use cogo_kernel::environment::{number, positive, switch};
+use cogo_kernel::{Environment, RetentionPolicy};
 use cogo_privacy::SupervisoryAuthorityContact;
 use cogo_referrals::ReferralRewards;
 
@@ -73,8 +74,6 @@ pub struct Settings {
     /// `COGO_SUPERVISORY_AUTHORITY_NAME`, `_WEBSITE`, `_EMAIL`, `_POSTAL_ADDRESS`, `_PHONE`: where people can
     /// complain (policy §7; default Integritetsskyddsmyndigheten, IMY).
     pub supervisory_authority: SupervisoryAuthorityContact,
-    /// `COGO_TELEMETRY_RETENTION_DAYS`: how long aggregate app statistics are kept (default 395: 13 months).
-    pub telemetry_retention_days: u32,
     /// `COGO_OIDC_<ID>_*`, `COGO_AUTH_REDIRECT_URIS`, `COGO_PUBLIC_URL`: sign-in with OpenID Connect providers.
     pub oidc: OidcSettings,
     /// `COGO_REQUIRE_VERIFIED_EMAIL`: unlocking offers and earning referral rewards need a verified e-mail address
@@ -85,6 +84,9 @@ pub struct Settings {
     pub subprocessor_notice_days: u32,
     /// `COGO_SMTP_URL`, `COGO_MAIL_FROM`: where mail goes (unset: the log) and who it is from.
     pub mail: MailSettings,
+    /// The whole environment, for the modules that read their own settings from it (such as
+    /// `COGO_TELEMETRY_RETENTION_DAYS`); empty in tests unless a test sets a variable.
+    pub environment: Environment,
 }
 
 impl std::fmt::Debug for Settings {
@@ -104,12 +106,12 @@ impl std::fmt::Debug for Settings {
             .field("limits", &self.limits)
             .field("http", &self.http)
             .field("faults", &self.faults)
-            .field("telemetry_retention_days", &self.telemetry_retention_days)
             .field("oidc", &self.oidc)
             .field("require_verified_email", &self.require_verified_email)
             .field("supervisory_authority", &self.supervisory_authority.name)
             .field("subprocessor_notice_days", &self.subprocessor_notice_days)
             .field("mail", &self.mail)
+            .field("environment", &self.environment)
             .finish()
     }
 }
@@ -156,11 +158,6 @@ impl Settings {
             );
         }
         let faults = FaultSettings::from_env(&var)?;
-        let telemetry_retention_days =
-            number(&var, "COGO_TELEMETRY_RETENTION_DAYS", cogo_telemetry::DEFAULT_RETENTION_DAYS)?;
-        if telemetry_retention_days == 0 {
-            return Err("COGO_TELEMETRY_RETENTION_DAYS must be at least 1".into());
-        }
         let oidc = OidcSettings::from_vars(std::env::vars().map(|(name, _)| name), &var)?;
         let require_verified_email = switch(&var, "COGO_REQUIRE_VERIFIED_EMAIL", production)?;
         let supervisory_authority = accountability::supervisory_authority_from(&var);
@@ -181,12 +178,12 @@ impl Settings {
             limits,
             http,
             faults,
-            telemetry_retention_days,
             oidc,
             require_verified_email,
             supervisory_authority,
             subprocessor_notice_days,
             mail,
+            environment: Environment::from_process(),
         })
     }
 
@@ -209,31 +206,14 @@ impl Settings {
             limits: LimitSettings::default(),
             http: HttpSettings::default(),
             faults: FaultSettings::default(),
-            telemetry_retention_days: cogo_telemetry::DEFAULT_RETENTION_DAYS,
             oidc: OidcSettings::default(),
             require_verified_email: false,
             supervisory_authority: SupervisoryAuthorityContact::imy(),
             subprocessor_notice_days: cogo_privacy::domain::subprocessor_register::DEFAULT_NOTICE_DAYS,
             // Mails go to the log; a test that needs a real server sets `mail.smtp`.
             mail: MailSettings::log_only(),
+            environment: Environment::default(),
         }
-    }
-}
-
-fn number<T: std::str::FromStr>(var: &dyn Fn(&str) -> Option<String>, name: &str, default: T) -> Result<T, String> {
-    match var(name) {
-        Some(text) => text.trim().parse().map_err(|_| format!("{name} must be a whole number")),
-        None => Ok(default),
-    }
-}
-
-/// A yes/no variable (`true`/`1` or `false`/`0`), or `default` when unset.
-fn switch(var: &dyn Fn(&str) -> Option<String>, name: &str, default: bool) -> Result<bool, String> {
-    match var(name).map(|value| value.trim().to_ascii_lowercase()) {
-        None => Ok(default),
-        Some(value) if value == "true" || value == "1" => Ok(true),
-        Some(value) if value == "false" || value == "0" => Ok(false),
-        Some(_) => Err(format!("{name} must be true or false")),
     }
 }
 
@@ -241,15 +221,15 @@ fn switch(var: &dyn Fn(&str) -> Option<String>, name: &str, default: bool) -> Re
 /// the moment it is written).
 fn retention_from(var: &dyn Fn(&str) -> Option<String>) -> Result<RetentionPolicy, String> {
     let defaults = RetentionPolicy::default();
-    let positive = |name: &str, default: u32| -> Result<u32, String> {
-        let value: u32 = number(var, name, default)?;
-        if value == 0 { Err(format!("{name} must be at least 1")) } else { Ok(value) }
-    };
     Ok(RetentionPolicy {
-        closed_account_days: positive("COGO_RETENTION_CLOSED_ACCOUNT_DAYS", defaults.closed_account_days)?,
-        bookkeeping_years: positive("COGO_RETENTION_BOOKKEEPING_YEARS", defaults.bookkeeping_years)?,
-        step_sample_days: positive("COGO_RETENTION_STEP_SAMPLE_DAYS", defaults.step_sample_days)?,
-        request_register_years: positive("COGO_RETENTION_REQUEST_REGISTER_YEARS", defaults.request_register_years)?,
+        closed_account_days: positive(var, "COGO_RETENTION_CLOSED_ACCOUNT_DAYS", defaults.closed_account_days)?,
+        bookkeeping_years: positive(var, "COGO_RETENTION_BOOKKEEPING_YEARS", defaults.bookkeeping_years)?,
+        step_sample_days: positive(var, "COGO_RETENTION_STEP_SAMPLE_DAYS", defaults.step_sample_days)?,
+        request_register_years: positive(
+            var,
+            "COGO_RETENTION_REQUEST_REGISTER_YEARS",
+            defaults.request_register_years,
+        )?,
     })
 }
 

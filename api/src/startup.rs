@@ -61,7 +61,7 @@ impl Application {
         // A command that runs once keeps no caches: a feed that is never live.
         let changes = ChangeFeed::shared_database();
         let clock: SharedClock = Arc::new(SystemClock);
-        Ok(context_of(&settings, &Modules::new(&settings, &clock), db, clock, changes))
+        Ok(context_of(&settings, &Modules::new(&settings, &clock)?, db, clock, changes))
     }
 
     pub async fn build_with_database(
@@ -77,7 +77,7 @@ impl Application {
         if settings.oidc.public_url.is_none() {
             settings.oidc.public_url = Some(local_url(&settings, port));
         }
-        let modules = Modules::new(&settings, &clock);
+        let modules = Modules::new(&settings, &clock)?;
         let changes = change_listener::change_feed(&db).await;
         let app = context_of(&settings, &modules, db, clock, changes);
         let rate_limiter = RateLimiter::new(&settings.rate_limits)?;

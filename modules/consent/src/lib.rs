@@ -13,12 +13,24 @@ pub mod service;
 use std::sync::Arc;
 
 use async_graphql::SchemaBuilder;
-use cogo_kernel::{AppContext, Module, ModuleHooks};
+use cogo_kernel::{AppContext, MeObject, Module, ModuleHooks, SchemaParts};
+use uuid::Uuid;
 
 pub use graphql::{ConsentMutation, ConsentOfMe, ConsentQuery};
 pub use legal_basis::LegalBasis;
 
 pub struct ConsentModule;
+
+/// The module's queries and mutations and fields of `Me` in the schema.
+impl SchemaParts for ConsentModule {
+    type Query<M: MeObject> = ConsentQuery;
+    type Mutation<M: MeObject> = ConsentMutation;
+    type OfMe = ConsentOfMe;
+
+    fn of_me(user_id: Uuid) -> Self::OfMe {
+        ConsentOfMe::new(user_id)
+    }
+}
 
 impl Module for ConsentModule {
     fn name(&self) -> &'static str {

@@ -2,13 +2,15 @@
 
 use std::sync::Arc;
 
-use async_graphql::SchemaBuilder;
+use async_graphql::{ObjectType, SchemaBuilder};
+use uuid::Uuid;
 
 use crate::{
     app::AppContext,
     audit::AuditTrail,
     hooks::{AccountDirectory, ModuleHooks},
     mail::MailOutbox,
+    me::MeObject,
 };
 
 pub trait Module: Send + Sync + 'static {
@@ -43,3 +45,19 @@ pub trait Module: Send + Sync + 'static {
         builder
     }
 }
+
+/// What a module adds to the GraphQL schema: fields of the root `Query` and `Mutation` and of `Me`, each a type
+/// of its own that the gateway merges with every other module's ([`NoFields`] for a part a module leaves out).
+/// `M` is the merged `Me`, for the parts that return it (sign-up and log-in payloads).
+pub trait SchemaParts {
+    type Query<M: MeObject>: ObjectType + Default + 'static;
+    type Mutation<M: MeObject>: ObjectType + Default + 'static;
+    type OfMe: ObjectType + 'static;
+
+    /// The module's fields of `Me` for this user; only ever called for the signed-in user (see [`MeObject`]).
+    fn of_me(user_id: Uuid) -> Self::OfMe;
+}
+
+/// The part of a module that adds no fields to one of the schema's objects. async-graphql's own empty tail of a
+/// merged object: it contributes nothing to the merged type and never appears in the schema.
+pub type NoFields = async_graphql::MergedObjectTail;

@@ -20,9 +20,10 @@ pub mod transport;
 
 use std::sync::Arc;
 
-use cogo_kernel::{MailOutbox, Module, ModuleHooks, SharedClock};
+use cogo_kernel::{MailOutbox, MeObject, Module, ModuleHooks, NoFields, SchemaParts, SharedClock};
 use sea_orm::DatabaseConnection;
 use tokio::sync::Notify;
+use uuid::Uuid;
 
 pub use config::{DEFAULT_FROM, LogDetail, MailConfig, MailFrom, SmtpUrl};
 
@@ -52,6 +53,17 @@ impl MailModule {
         let parts =
             sender::SenderParts { config: self.config.clone(), db, clock: self.clock.clone(), wake: self.wake.clone() };
         sender::spawn_until(parts, stop)
+    }
+}
+
+/// The module's nothing (it has no GraphQL fields) in the schema.
+impl SchemaParts for MailModule {
+    type Query<M: MeObject> = NoFields;
+    type Mutation<M: MeObject> = NoFields;
+    type OfMe = NoFields;
+
+    fn of_me(_user_id: Uuid) -> Self::OfMe {
+        NoFields::default()
     }
 }
 

@@ -17,7 +17,8 @@ pub mod service;
 use std::sync::Arc;
 
 use async_graphql::{SchemaBuilder, dataloader::DataLoader};
-use cogo_kernel::{AppContext, Module, ModuleHooks};
+use cogo_kernel::{AppContext, MeObject, Module, ModuleHooks, SchemaParts};
+use uuid::Uuid;
 
 pub use config::OffersConfig;
 pub use graphql::{OffersMutation, OffersOfMe, OffersQuery};
@@ -30,6 +31,17 @@ pub struct OffersModule {
 impl OffersModule {
     pub fn new(config: OffersConfig) -> Self {
         Self { config: Arc::new(config) }
+    }
+}
+
+/// The module's queries and mutations and fields of `Me` in the schema.
+impl SchemaParts for OffersModule {
+    type Query<M: MeObject> = OffersQuery;
+    type Mutation<M: MeObject> = OffersMutation;
+    type OfMe = OffersOfMe;
+
+    fn of_me(user_id: Uuid) -> Self::OfMe {
+        OffersOfMe::new(user_id)
     }
 }
 

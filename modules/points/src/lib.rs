@@ -10,12 +10,24 @@ pub mod service;
 use std::sync::Arc;
 
 use async_graphql::SchemaBuilder;
-use cogo_kernel::{AppContext, Change, KnownRows, Module, ModuleHooks, Stale};
+use cogo_kernel::{AppContext, Change, KnownRows, MeObject, Module, ModuleHooks, NoFields, SchemaParts, Stale};
+use uuid::Uuid;
 
 pub use graphql::PointsOfMe;
 pub use kind::EntryKind;
 
 pub struct PointsModule;
+
+/// The module's fields of `Me` in the schema.
+impl SchemaParts for PointsModule {
+    type Query<M: MeObject> = NoFields;
+    type Mutation<M: MeObject> = NoFields;
+    type OfMe = PointsOfMe;
+
+    fn of_me(user_id: Uuid) -> Self::OfMe {
+        PointsOfMe::new(user_id)
+    }
+}
 
 impl Module for PointsModule {
     fn name(&self) -> &'static str {

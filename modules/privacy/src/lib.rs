@@ -23,7 +23,8 @@ pub mod service;
 use std::sync::Arc;
 
 use async_graphql::{Context, SchemaBuilder};
-use cogo_kernel::{AppContext, AppError, AuditTrail, Module, ModuleHooks};
+use cogo_kernel::{AppContext, AppError, AuditTrail, MeObject, Module, ModuleHooks, SchemaParts};
+use uuid::Uuid;
 
 pub use domain::SupervisoryAuthorityContact;
 pub use graphql::{PrivacyMutation, PrivacyOfMe, PrivacyQuery};
@@ -61,6 +62,17 @@ pub struct PrivacyModule {
 impl PrivacyModule {
     pub fn new(config: PrivacyConfig) -> Self {
         Self { config }
+    }
+}
+
+/// The module's queries and mutations and fields of `Me` in the schema.
+impl SchemaParts for PrivacyModule {
+    type Query<M: MeObject> = PrivacyQuery;
+    type Mutation<M: MeObject> = PrivacyMutation;
+    type OfMe = PrivacyOfMe;
+
+    fn of_me(user_id: Uuid) -> Self::OfMe {
+        PrivacyOfMe::new(user_id)
     }
 }
 

@@ -13,7 +13,8 @@ pub mod service;
 use std::sync::Arc;
 
 use async_graphql::SchemaBuilder;
-use cogo_kernel::{AppContext, Module, ModuleHooks};
+use cogo_kernel::{AppContext, MeObject, Module, ModuleHooks, NoFields, SchemaParts};
+use uuid::Uuid;
 
 pub use config::ReferralRewards;
 pub use graphql::ReferralsOfMe;
@@ -26,6 +27,17 @@ pub struct ReferralsModule {
 impl ReferralsModule {
     pub fn new(rewards: ReferralRewards) -> Self {
         Self { rewards }
+    }
+}
+
+/// The module's fields of `Me` in the schema.
+impl SchemaParts for ReferralsModule {
+    type Query<M: MeObject> = NoFields;
+    type Mutation<M: MeObject> = NoFields;
+    type OfMe = ReferralsOfMe;
+
+    fn of_me(user_id: Uuid) -> Self::OfMe {
+        ReferralsOfMe::new(user_id)
     }
 }
 

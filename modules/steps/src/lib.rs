@@ -11,11 +11,23 @@ pub mod service;
 
 use std::sync::Arc;
 
-use cogo_kernel::{Module, ModuleHooks};
+use cogo_kernel::{MeObject, Module, ModuleHooks, NoFields, SchemaParts};
+use uuid::Uuid;
 
 pub use graphql::{StepsMutation, StepsOfMe};
 
 pub struct StepsModule;
+
+/// The module's mutations and fields of `Me` in the schema.
+impl SchemaParts for StepsModule {
+    type Query<M: MeObject> = NoFields;
+    type Mutation<M: MeObject> = StepsMutation;
+    type OfMe = StepsOfMe;
+
+    fn of_me(user_id: Uuid) -> Self::OfMe {
+        StepsOfMe::new(user_id)
+    }
+}
 
 impl Module for StepsModule {
     fn name(&self) -> &'static str {

@@ -15,7 +15,8 @@ pub mod service;
 
 use std::sync::Arc;
 
-use cogo_kernel::{Module, ModuleHooks};
+use cogo_kernel::{Environment, MeObject, Module, ModuleHooks, NoFields, SchemaParts};
+use uuid::Uuid;
 
 pub use graphql::{TelemetryMutation, TelemetryQuery};
 
@@ -31,11 +32,27 @@ impl TelemetryModule {
     pub fn new(retention_days: u32) -> Self {
         Self { retention_days }
     }
+
+    /// The module with its settings from the environment: `COGO_TELEMETRY_RETENTION_DAYS` (at least 1).
+    pub fn from_environment(environment: &Environment) -> Result<Self, String> {
+        Ok(Self::new(environment.positive("COGO_TELEMETRY_RETENTION_DAYS", DEFAULT_RETENTION_DAYS)?))
+    }
 }
 
 impl Default for TelemetryModule {
     fn default() -> Self {
         Self::new(DEFAULT_RETENTION_DAYS)
+    }
+}
+
+/// The module's queries and mutations in the schema.
+impl SchemaParts for TelemetryModule {
+    type Query<M: MeObject> = TelemetryQuery;
+    type Mutation<M: MeObject> = TelemetryMutation;
+    type OfMe = NoFields;
+
+    fn of_me(_user_id: Uuid) -> Self::OfMe {
+        NoFields::default()
     }
 }
 
@@ -46,5 +63,20 @@ impl Module for TelemetryModule {
 
     fn hooks(&self) -> Option<Arc<dyn ModuleHooks>> {
         Some(Arc::new(hooks::TelemetryHooks { retention_days: self.retention_days }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_retention_period_is_configured_in_days_and_never_zero() {
+        let default = TelemetryModule::from_environment(&Environment::default()).unwrap();
+        assert_eq!(default.retention_days, DEFAULT_RETENTION_DAYS);
+        let month = Environment::default().with("COGO_TELEMETRY_RETENTION_DAYS", "31");
+        assert_eq!(TelemetryModule::from_environment(&month).unwrap().retention_days, 31);
+        let zero = Environment::default().with("COGO_TELEMETRY_RETENTION_DAYS", "0");
+        assert!(TelemetryModule::from_environment(&zero).is_err());
     }
 }

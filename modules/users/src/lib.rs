@@ -17,7 +17,8 @@ pub mod tokens;
 use std::sync::Arc;
 
 use async_graphql::{SchemaBuilder, dataloader::DataLoader};
-use cogo_kernel::{AccountDirectory, AppContext, Module, ModuleHooks};
+use cogo_kernel::{AccountDirectory, AppContext, MeObject, Module, ModuleHooks, SchemaParts};
+use uuid::Uuid;
 
 pub use config::UsersConfig;
 pub use graphql::{UserProfile, UsersMutation, UsersQuery};
@@ -34,6 +35,17 @@ impl UsersModule {
 
     pub fn config(&self) -> Arc<UsersConfig> {
         self.config.clone()
+    }
+}
+
+/// The module's queries and mutations and fields of `Me` in the schema.
+impl SchemaParts for UsersModule {
+    type Query<M: MeObject> = UsersQuery<M>;
+    type Mutation<M: MeObject> = UsersMutation<M>;
+    type OfMe = UserProfile;
+
+    fn of_me(user_id: Uuid) -> Self::OfMe {
+        UserProfile::new(user_id)
     }
 }
 
