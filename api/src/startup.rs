@@ -11,7 +11,7 @@ use crate::{
     database::StatementCounter,
     http::{
         auth, data_export, graphql, health, panics::catch_http_panics, request_id::RequestId,
-        security_headers::SecurityHeaders, timeout::RequestTimeout, tls,
+        security_headers::SecurityHeaders, timeout::RequestTimeout, tls, web_pages,
     },
     metrics::{HttpMetrics, Metrics, metrics_endpoint},
     modules::Modules,
@@ -158,7 +158,11 @@ impl Application {
             .at("/auth/:provider/start", get(auth::start).with(RequestTimeout(self.http.request_timeout)))
             .at("/auth/:provider/callback", get(auth::callback).with(RequestTimeout(self.http.request_timeout)))
             .at("/healthz", get(health::healthz))
-            .at("/readyz", get(health::readyz).with(RequestTimeout(self.http.request_timeout)));
+            .at("/readyz", get(health::readyz).with(RequestTimeout(self.http.request_timeout)))
+            .nest("/portal", web_pages::portal_files());
+        if self.exposure.graphiql {
+            routes = routes.nest("/graphiql", web_pages::graphiql_files());
+        }
         if self.http.metrics == MetricsExposure::MainPort {
             routes = routes.at("/metrics", get(metrics_endpoint));
         }

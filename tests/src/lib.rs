@@ -4,6 +4,7 @@
 //! suite on PostgreSQL: every test then gets its own freshly created database. Without it, every test gets its
 //! own SQLite file.
 
+pub mod browser;
 pub mod oidc;
 pub mod process;
 pub mod proxy;

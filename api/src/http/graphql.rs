@@ -4,19 +4,19 @@
 
 use std::sync::Arc;
 
-use async_graphql::http::GraphiQLSource;
 use cogo_kernel::{AppContext, AppError, actor::RejectedCredentials};
 use cogo_users::UsersConfig;
 use poem::{
-    Body, IntoResponse, Request, Response, handler,
+    Body, Request, Response, handler,
     http::{Method, header},
-    web::{Data, Html},
+    web::Data,
 };
 
 use crate::http::get_is_read_only::ViaGet;
 use crate::http::graphql_request;
 use crate::http::graphql_response::{self, ExecutionStarted, Refusal};
 use crate::http::media_type::{self, ResponseMediaType};
+use crate::http::web_pages;
 use crate::schema::CogoSchema;
 use crate::settings::Exposure;
 
@@ -30,7 +30,7 @@ pub async fn graphiql_or_query(
 ) -> Response {
     let query_string = req.uri().query().unwrap_or_default();
     if query_string.is_empty() && exposure.graphiql {
-        return Html(GraphiQLSource::build().endpoint("/graphql").title("CoGo API").finish()).into_response();
+        return web_pages::graphiql_page();
     }
     let media = match response_media_type(req) {
         Ok(media) => media,

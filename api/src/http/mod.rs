@@ -1,5 +1,5 @@
 //! HTTP endpoints: `/graphql` (POST; GET for GraphiQL and queries), `/privacy/export` (a streamed data export),
-//! `/healthz`, `/readyz`.
+//! `/healthz`, `/readyz`, and the web pages (`/graphiql/`, `/portal/`).
 
 pub mod auth;
 pub mod data_export;
@@ -16,3 +16,4 @@ pub mod request_id;
 pub mod security_headers;
 pub mod timeout;
 pub mod tls;
+pub mod web_pages;

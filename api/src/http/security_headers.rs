@@ -1,7 +1,7 @@
 //! Security headers on every response, errors and CORS refusals included: no MIME sniffing, no referrer, no
 //! framing, no caching of answers that may hold personal data, and a Content-Security-Policy that lets a JSON
-//! answer load nothing at all. The GraphiQL page (the one HTML response) gets a policy that still lets it load its
-//! scripts and styles from the CDN it is built on. With TLS on, HSTS tells browsers to use HTTPS only.
+//! answer load nothing at all. The web pages (GraphiQL, the portal) may load only what this server serves: no inline
+//! script, no other origin. With TLS on, HSTS tells browsers to use HTTPS only.
 
 use poem::{
     Endpoint, IntoResponse, Middleware, Request, Response, Result,
@@ -10,12 +10,12 @@ use poem::{
 
 /// A JSON (or plain-text) answer runs nothing and loads nothing; it may not be framed.
 const API_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
-/// GraphiQL (async-graphql's page) loads React and GraphiQL from unpkg.com, runs one inline script, shows the
-/// graphql.org icon and posts to this origin. To be tightened to `'self'` when GraphiQL is served from here.
-const GRAPHIQL_CSP: &str = "default-src 'none'; script-src 'unsafe-inline' https://unpkg.com; \
-    style-src 'unsafe-inline' https://unpkg.com; font-src https://unpkg.com data:; \
-    img-src https://graphql.org https://unpkg.com data:; connect-src 'self'; worker-src blob:; \
-    frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+/// An HTML page (GraphiQL, the portal): scripts, styles and requests from this origin only. GraphiQL's stylesheet
+/// carries its fonts and icons as `data:` URLs.
+const PAGE_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; font-src 'self' data:; \
+    img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+/// Where the files of the web pages are served (`web_pages.rs`).
+const WEB_PAGE_PREFIXES: [&str; 2] = ["/portal", "/graphiql/"];
 /// One year, subdomains too: the API's host name only ever speaks HTTPS once TLS is configured.
 const HSTS: &str = "max-age=31536000; includeSubDomains";
 
@@ -47,6 +47,9 @@ impl<E: Endpoint> Endpoint for SecurityHeadersEndpoint<E> {
     type Output = Response;
 
     async fn call(&self, req: Request) -> Result<Self::Output> {
+        // Decided by the path too: a `304 Not Modified` for a page carries no content type, and the headers a
+        // browser merges into its cached copy must be the page's.
+        let web_page_file = WEB_PAGE_PREFIXES.iter().any(|prefix| req.uri().path().starts_with(prefix));
         // Errors (404, a refused CORS origin, 413) become responses here so they carry the headers too.
         let mut response = match self.inner.call(req).await {
             Ok(output) => output.into_response(),
@@ -57,14 +60,16 @@ impl<E: Endpoint> Endpoint for SecurityHeadersEndpoint<E> {
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("text/html"));
+        let csp = if html || web_page_file { PAGE_CSP } else { API_CSP };
+        // A file of the web pages carries its hash as ETag: browsers may keep it but must ask again each time (and
+        // get a 304). Every other answer may hold personal data or tokens: nothing may keep it.
+        let cache = if web_page_file { "no-cache" } else { "no-store" };
         let headers = response.headers_mut();
-        let csp = if html { GRAPHIQL_CSP } else { API_CSP };
         headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp));
         headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
         headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
         headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-        // Answers hold personal data and tokens: no shared or browser cache may keep them.
-        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
         if self.hsts {
             headers.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static(HSTS));
         }

@@ -99,7 +99,9 @@ fn assert_common_security_headers(response: &reqwest::Response) {
     assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff", "{url}");
     assert_eq!(headers[header::REFERRER_POLICY], "no-referrer", "{url}");
     assert_eq!(headers[header::X_FRAME_OPTIONS], "DENY", "{url}");
-    assert_eq!(headers[header::CACHE_CONTROL], "no-store", "{url}");
+    // The files of the web pages may be kept and revalidated; nothing else may be kept.
+    let file_of_a_page = url.starts_with("/portal") || url.starts_with("/graphiql/");
+    assert_eq!(headers[header::CACHE_CONTROL], if file_of_a_page { "no-cache" } else { "no-store" }, "{url}");
     let csp = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
     assert!(csp.contains("frame-ancestors 'none'"), "{url}: {csp}");
     assert!(csp.starts_with("default-src 'none'"), "{url}: {csp}");
@@ -127,19 +129,65 @@ async fn every_response_carries_the_security_headers() {
 }
 
 #[tokio::test]
-async fn the_graphiql_page_gets_a_policy_that_lets_it_load() {
+async fn the_web_pages_load_only_from_this_server() {
     let app = spawn_app().await;
 
-    let page = app.client.get(format!("{}/graphql", app.address)).send().await.unwrap();
+    for path in ["/graphql", "/portal/"] {
+        let page = app.client.get(format!("{}{path}", app.address)).send().await.unwrap();
 
-    assert_eq!(page.status(), StatusCode::OK);
-    assert_common_security_headers(&page);
-    let csp = page.headers()[header::CONTENT_SECURITY_POLICY].to_str().unwrap().to_string();
-    let html = page.text().await.unwrap();
-    assert!(html.contains("https://unpkg.com/graphiql"), "the page loads GraphiQL from unpkg");
-    assert!(csp.contains("script-src 'unsafe-inline' https://unpkg.com"), "{csp}");
-    assert!(csp.contains("style-src 'unsafe-inline' https://unpkg.com"), "{csp}");
-    assert!(csp.contains("connect-src 'self'"), "{csp}");
+        assert_eq!(page.status(), StatusCode::OK, "{path}");
+        assert_common_security_headers(&page);
+        let csp = page.headers()[header::CONTENT_SECURITY_POLICY].to_str().unwrap().to_string();
+        let html = page.text().await.unwrap();
+        assert!(!html.contains("https://"), "{path} names no other origin");
+        assert!(!html.contains("<script>"), "{path} has no inline script");
+        for directive in ["default-src 'none'", "script-src 'self'", "style-src 'self'", "connect-src 'self'"] {
+            assert!(csp.contains(directive), "{path}: {csp}");
+        }
+        assert!(!csp.contains("unsafe") && !csp.contains("https:"), "{path}: {csp}");
+    }
+}
+
+#[tokio::test]
+async fn the_files_of_the_web_pages_are_served_with_their_types_and_revalidated() {
+    let app = spawn_app().await;
+
+    for (path, media_type) in [
+        ("/graphiql/vendor/graphiql.min.js", "javascript"),
+        ("/graphiql/vendor/graphiql.min.css", "text/css"),
+        ("/graphiql/start.js", "javascript"),
+        ("/portal/app.js", "javascript"),
+        ("/portal/style.css", "text/css"),
+    ] {
+        let file = app.client.get(format!("{}{path}", app.address)).send().await.unwrap();
+
+        assert_eq!(file.status(), StatusCode::OK, "{path}");
+        assert!(file.headers()[header::CONTENT_TYPE].to_str().unwrap().contains(media_type), "{path}");
+        assert_eq!(file.headers()[header::CACHE_CONTROL], "no-cache", "{path}");
+        let etag = file.headers()[header::ETAG].clone();
+        let again = app.client.get(format!("{}{path}", app.address)).header(header::IF_NONE_MATCH, etag);
+        let again = again.send().await.unwrap();
+        assert_eq!(again.status(), StatusCode::NOT_MODIFIED, "{path}");
+        // A browser merges these headers into its cached copy: they must be the page's, not the API's.
+        let csp = again.headers()[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+        assert!(csp.contains("script-src 'self'"), "{path}: {csp}");
+        assert_eq!(again.headers()[header::CACHE_CONTROL], "no-cache", "{path}");
+    }
+    for hidden in ["/graphiql/update.sh", "/portal/README.md", "/portal/../Cargo.toml", "/graphiql/%2e%2e/Cargo.toml"] {
+        let refused = app.client.get(format!("{}{hidden}", app.address)).send().await.unwrap();
+        assert_eq!(refused.status(), StatusCode::NOT_FOUND, "{hidden}");
+    }
+    let bare = app.client.get(format!("{}/portal", app.address)).send().await.unwrap();
+    assert_eq!(bare.status(), StatusCode::OK, "/portal leads to the portal");
+}
+
+#[tokio::test]
+async fn without_graphiql_its_files_are_not_served_either() {
+    let app = spawn_app_with(|settings| settings.exposure.graphiql = false).await;
+
+    let file = app.client.get(format!("{}/graphiql/start.js", app.address)).send().await.unwrap();
+
+    assert_eq!(file.status(), StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]

@@ -24,3 +24,4 @@ mod sign_in;
 mod steps;
 mod telemetry;
 mod users;
+mod web_pages;

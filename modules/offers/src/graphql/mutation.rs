@@ -66,7 +66,8 @@ impl OffersMutation {
         Ok(UnlockResult { redemption: Redemption::from(unlocked.redemption), balance: unlocked.balance })
     }
 
-    /// Verifies a code a customer shows at the till (case-insensitive); it works once. Merchants only.
+    /// Verifies a code a customer shows at the till (case-insensitive); it works once, then `CONFLICT`. A code of
+    /// another partner's offer is `FORBIDDEN`, an unknown one `NOT_FOUND`. Merchants only.
     #[graphql(guard = "RequireAuth")]
     async fn redeem_code(&self, ctx: &Context<'_>, code: String) -> async_graphql::Result<PartnerRedemption> {
         Ok(service::redeem_code(AppContext::of(ctx)?, actor_from(ctx)?, &code).await?.into())

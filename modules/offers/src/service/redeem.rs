@@ -19,10 +19,14 @@ pub async fn redeem_code(app: &AppContext, actor: &Actor, typed: &str) -> Result
     let code = RedemptionCode::normalise(typed).ok_or(AppError::NotFound("code"))?;
     let found = redemption::Entity::find()
         .filter(redemption::Column::Code.eq(code.as_str()))
-        .filter(redemption::Column::PartnerId.eq(partner.id))
         .one(&txn)
         .await?
         .ok_or(AppError::NotFound("code"))?;
+    // The till says why a customer's code does not work here: a code of another partner's offer is FORBIDDEN
+    // (the merchant learns no more than that: not the offer, the partner or the customer).
+    if found.partner_id != partner.id {
+        return Err(AppError::Forbidden);
+    }
     let marked = redemption::Entity::update_many()
         .col_expr(redemption::Column::Status, Expr::value(RedemptionStatus::Redeemed.as_str()))
         .col_expr(redemption::Column::RedeemedAt, Expr::value(Some(now)))
