@@ -1,12 +1,13 @@
 //! The list of modules: the one place in the gateway a module is added. Each line names the module's field, its
 //! type and how it is built; [`modules!`] makes of the list the [`Modules`] (hooks in list order, every module's
-//! loaders registered) and the schema's merged `Query`, `Mutation` and `Me` from each module's [`SchemaParts`].
+//! loaders registered) and the schema's merged `Query`, `Mutation`, `Subscription` and `Me` from each module's
+//! [`SchemaParts`].
 //! A module's settings come with it: it reads them from `settings.environment` (as telemetry does) or, for the
 //! older modules, from a function below. The crate itself is also a dependency in `api/Cargo.toml`, as Cargo asks.
 
 use std::sync::Arc;
 
-use async_graphql::{MergedObject, SchemaBuilder};
+use async_graphql::{MergedObject, MergedSubscription, SchemaBuilder};
 use cogo_consent::ConsentModule;
 use cogo_kernel::{AppContext, Hooks, MeObject, Module, SchemaParts, SharedClock};
 use cogo_mail::MailModule;
@@ -83,6 +84,10 @@ macro_rules! modules {
         // Every module's mutations.
         #[derive(MergedObject, Default)]
         pub struct Mutation($(<$module as SchemaParts>::Mutation<Me>),+);
+
+        // Every module's subscriptions (served over WebSocket at `/graphql/ws`).
+        #[derive(MergedSubscription, Default)]
+        pub struct Subscription($(<$module as SchemaParts>::Subscription),+);
     };
 }
 use modules;

@@ -1,7 +1,7 @@
 //! Schema composition: the merged `Query`, `Mutation` and `Me` of every module (see `modules.rs`), with the
 //! extensions that guard every request.
 
-use async_graphql::{EmptySubscription, Schema, SchemaBuilder};
+use async_graphql::{Schema, SchemaBuilder};
 use cogo_kernel::AppContext;
 
 use crate::http::get_is_read_only::GetIsReadOnly;
@@ -9,21 +9,21 @@ use crate::http::panics::CatchPanics;
 use crate::http::{graphql_response::ExecutionMarker, introspection_off::IntrospectionOff};
 use crate::limits::Limits;
 use crate::metrics::{GraphQLMetrics, Metrics};
-pub use crate::modules::{Me, Modules, Mutation, Query};
+pub use crate::modules::{Me, Modules, Mutation, Query, Subscription};
 use crate::persisted_queries::PersistedQueries;
 use crate::rate_limit::{RateLimitExtension, RateLimiter};
 use crate::settings::Settings;
 
-pub type CogoSchema = Schema<Query, Mutation, EmptySubscription>;
+pub type CogoSchema = Schema<Query, Mutation, Subscription>;
 
 /// The schema without data, for SDL export. Depth, complexity and the other limits of a request are checked by
 /// the [`Limits`] extension (`api/src/limits/`), which answers each with its own `extensions.code`.
-pub fn schema_builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
+pub fn schema_builder() -> SchemaBuilder<Query, Mutation, Subscription> {
     bare_builder().extension(Limits)
 }
 
-fn bare_builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
-    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+fn bare_builder() -> SchemaBuilder<Query, Mutation, Subscription> {
+    Schema::build(Query::default(), Mutation::default(), Subscription::default())
 }
 
 /// The schema with every module's loaders and data registered, and the extensions that guard every request:

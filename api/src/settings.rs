@@ -5,6 +5,7 @@ mod exposure;
 mod faults;
 mod http;
 pub mod limits;
+mod live;
 mod mail;
 pub mod oidc;
 mod persisted_queries;
@@ -24,6 +25,7 @@ pub use exposure::Exposure;
 pub use faults::FaultSettings;
 pub use http::{HttpSettings, MetricsExposure, TlsFiles};
 pub use limits::LimitSettings;
+pub use live::LiveSettings;
 pub use mail::MailSettings;
 pub use oidc::{OidcProviderSettings, OidcSettings};
 pub use rate_limits::RateLimitSettings;
@@ -87,6 +89,8 @@ pub struct Settings {
     /// The whole environment, for the modules that read their own settings from it (such as
     /// `COGO_TELEMETRY_RETENTION_DAYS`); empty in tests unless a test sets a variable.
     pub environment: Environment,
+    /// `COGO_WS_MAX_PER_IP`, `COGO_WS_MAX_PER_USER`: live-update sockets per address and per user.
+    pub live: LiveSettings,
 }
 
 impl std::fmt::Debug for Settings {
@@ -112,6 +116,7 @@ impl std::fmt::Debug for Settings {
             .field("subprocessor_notice_days", &self.subprocessor_notice_days)
             .field("mail", &self.mail)
             .field("environment", &self.environment)
+            .field("live", &self.live)
             .finish()
     }
 }
@@ -184,6 +189,7 @@ impl Settings {
             subprocessor_notice_days,
             mail,
             environment: Environment::from_process(),
+            live: LiveSettings::from_env(&var)?,
         })
     }
 
@@ -213,6 +219,7 @@ impl Settings {
             // Mails go to the log; a test that needs a real server sets `mail.smtp`.
             mail: MailSettings::log_only(),
             environment: Environment::default(),
+            live: LiveSettings::default(),
         }
     }
 }

@@ -10,14 +10,14 @@ use crate::{
     change_listener, database,
     database::StatementCounter,
     http::{
-        auth, data_export, graphql, health, panics::catch_http_panics, request_id::RequestId,
+        auth, data_export, graphql, health, live, panics::catch_http_panics, request_id::RequestId,
         security_headers::SecurityHeaders, timeout::RequestTimeout, tls, web_pages,
     },
     metrics::{HttpMetrics, Metrics, metrics_endpoint},
     modules::Modules,
     rate_limit::{PerIpLimit, RateLimiter},
     schema::{CogoSchema, build_schema},
-    settings::{Exposure, HttpSettings, MetricsExposure, Settings},
+    settings::{Exposure, HttpSettings, LiveSettings, MetricsExposure, Settings},
 };
 
 pub struct Application {
@@ -39,6 +39,8 @@ pub struct Application {
     mail_db: DatabaseConnection,
     /// Whether `GET /graphql` serves GraphiQL (introspection is settled in the schema).
     exposure: Exposure,
+    /// How many live-update sockets an address and a user may hold.
+    live: LiveSettings,
     /// How long in-flight requests may take to finish after SIGTERM.
     shutdown_grace: Duration,
 }
@@ -103,6 +105,7 @@ impl Application {
             purge_interval,
             mail_db,
             exposure: settings.exposure,
+            live: settings.live,
             shutdown_grace: settings.faults.shutdown_grace,
         })
     }
@@ -153,6 +156,8 @@ impl Application {
         });
         let mut routes = Route::new()
             .at("/graphql", get(graphql::graphiql_or_query).post(graphql::post).with(timeout))
+            // Live updates: long-lived by design, so outside the request timeout.
+            .at("/graphql/ws", get(live::graphql_ws))
             // Not under the request timeout: the file is sent after the handler returns, with its own stall limit.
             .at("/privacy/export", get(data_export::export))
             .at("/auth/:provider/start", get(auth::start).with(RequestTimeout(self.http.request_timeout)))
@@ -174,6 +179,7 @@ impl Application {
             .data(self.metrics.clone())
             .data(self.exposure)
             .data(self.rate_limiter.clone())
+            .data(live::SocketLimits::new(self.live.max_per_ip, self.live.max_per_user))
             .with(PerIpLimit(self.rate_limiter))
             .with(catch_http_panics())
             // Without configured origins there is no CORS layer at all: browsers on other origins are refused.

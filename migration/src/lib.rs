@@ -24,6 +24,8 @@ mod m20261126_000018_mail_outbox;
 mod m20261126_000019_email_verification;
 mod m20261126_000020_sign_in_providers;
 mod m20261126_000021_telemetry;
+mod m20261126_000022_redemption_notifications;
+mod m20261126_000023_scheduled_purges;
 
 pub struct Migrator;
 
@@ -52,6 +54,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000019_email_verification::Migration),
             Box::new(m20261126_000020_sign_in_providers::Migration),
             Box::new(m20261126_000021_telemetry::Migration),
+            Box::new(m20261126_000022_redemption_notifications::Migration),
+            Box::new(m20261126_000023_scheduled_purges::Migration),
         ]
     }
 }

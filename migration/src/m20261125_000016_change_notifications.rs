@@ -11,13 +11,13 @@ pub struct Migration;
 
 /// One trigger `name` on `table`, calling the function `cogo_notify_<name>` that sends `payload` (an SQL
 /// expression) on the `cogo_changes` channel.
-struct Notifier {
-    name: &'static str,
-    table: &'static str,
-    events: &'static str,
+pub(crate) struct Notifier {
+    pub name: &'static str,
+    pub table: &'static str,
+    pub events: &'static str,
     /// `ROW` or `STATEMENT`.
-    each: &'static str,
-    payload: &'static str,
+    pub each: &'static str,
+    pub payload: &'static str,
 }
 
 const NOTIFIERS: &[Notifier] = &[
@@ -67,7 +67,7 @@ const NOTIFIERS: &[Notifier] = &[
 ];
 
 impl Notifier {
-    fn create_statements(&self) -> [String; 2] {
+    pub(crate) fn create_statements(&self) -> [String; 2] {
         let Self { name, table, events, each, payload } = self;
         [
             format!(
@@ -83,7 +83,7 @@ impl Notifier {
         ]
     }
 
-    fn drop_statements(&self) -> [String; 2] {
+    pub(crate) fn drop_statements(&self) -> [String; 2] {
         let Self { name, table, .. } = self;
         [format!("DROP TRIGGER IF EXISTS {name} ON {table}"), format!("DROP FUNCTION IF EXISTS cogo_notify_{name}()")]
     }
@@ -100,7 +100,10 @@ impl MigrationTrait for Migration {
     }
 }
 
-async fn run_on_postgres(manager: &SchemaManager<'_>, statements: impl Iterator<Item = String>) -> Result<(), DbErr> {
+pub(crate) async fn run_on_postgres(
+    manager: &SchemaManager<'_>,
+    statements: impl Iterator<Item = String>,
+) -> Result<(), DbErr> {
     if manager.get_database_backend() != DbBackend::Postgres {
         return Ok(());
     }

@@ -5,6 +5,7 @@
 //! own SQLite file.
 
 pub mod browser;
+pub mod live;
 pub mod oidc;
 pub mod process;
 pub mod proxy;
@@ -148,6 +149,21 @@ impl TestApp {
     }
 
     /// As a signed-in user.
+    /// The same deployment reached through another instance (a server process on the same database): requests go
+    /// to `address`, set-up helpers still use this instance's context.
+    pub fn at(&self, address: &str) -> TestApp {
+        let port = address.rsplit(':').next().and_then(|p| p.parse().ok()).unwrap_or(self.port);
+        TestApp {
+            address: address.to_string(),
+            port,
+            client: self.client.clone(),
+            clock: self.clock.clone(),
+            database_url: self.database_url.clone(),
+            context: self.context.clone(),
+            statements: self.statements.clone(),
+        }
+    }
+
     pub async fn gql_as(&self, user: &TestUser, query: &str, variables: Value) -> Value {
         self.graphql(Some(&user.access_token), query, variables).await
     }

@@ -76,9 +76,14 @@ fn server_binary() -> std::path::PathBuf {
     if let Some(path) = option_env!("CARGO_BIN_EXE_cogo-api-under-test") {
         return path.into();
     }
-    let test_exe = std::env::current_exe().expect("the test executable has a path");
-    let profile_dir = test_exe.parent().and_then(|deps| deps.parent()).expect("tests run from target/<profile>/deps");
-    profile_dir.join(format!("cogo-api-under-test{}", std::env::consts::EXE_SUFFIX))
+    let name = format!("cogo-api-under-test{}", std::env::consts::EXE_SUFFIX);
+    let exe = std::env::current_exe().expect("the executable has a path");
+    // Beside a binary of this package (the `cogo-instances` launcher), else one level up from a test in `deps/`.
+    let beside = exe.parent().map(|dir| dir.join(&name)).filter(|path| path.exists());
+    beside.unwrap_or_else(|| {
+        let profile_dir = exe.parent().and_then(|deps| deps.parent()).expect("tests run from target/<profile>/deps");
+        profile_dir.join(&name)
+    })
 }
 
 /// Appends every line to `output` and reports the port of the "listening" line.

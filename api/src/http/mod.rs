@@ -10,6 +10,7 @@ pub mod graphql_request;
 pub mod graphql_response;
 pub mod health;
 pub mod introspection_off;
+pub mod live;
 pub mod media_type;
 pub mod panics;
 pub mod request_id;

@@ -19,7 +19,8 @@
     '#  An access token lasts 15 minutes: run RefreshSession with the refreshToken for a new one.',
     '#  Headers are not saved in this browser: a reload forgets the token.',
     '#',
-    '# The Docs button (top left) shows every query, mutation and type.',
+    '# The Docs button (top left) shows every query, mutation and type. Subscriptions (myPointsBalance,',
+    '# myRedemptionUpdates, partnerRedemptionEvents) run over a WebSocket with the same Authorization header.',
     '',
     'query ConsentPurposes {',
     '  consentPurposes { key legalBasis description }',
@@ -52,7 +53,10 @@
     '',
   ].join('\n');
 
-  var fetcher = GraphiQL.createFetcher({ url: '/graphql' });
+  // Subscriptions go over the WebSocket at /graphql/ws; the Headers pane's Authorization reaches the server in
+  // connection_init, so a pasted token signs the socket in too.
+  var socketUrl = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/graphql/ws';
+  var fetcher = GraphiQL.createFetcher({ url: '/graphql', subscriptionUrl: socketUrl });
   var root = ReactDOM.createRoot(document.getElementById('graphiql'));
   root.render(
     React.createElement(GraphiQL, {

@@ -87,6 +87,29 @@ function expire() {
 }
 
 /**
+ * Renews the session after the server rejected `rejected` (an access token), sharing one refresh with
+ * every other caller, and resolves with the access token to use now. gql uses it, and so does the live
+ * socket in live.js, which cannot retry through gql. When renewing fails for any reason but the network,
+ * the session ends and this rejects with UNAUTHENTICATED; a network failure rejects with NETWORK.
+ */
+export async function renewAccessToken(rejected) {
+  if (!getSession()?.refreshToken) {
+    expire();
+    throw new ApiError('UNAUTHENTICATED');
+  }
+  // If another request refreshed in the meantime, its new token is the answer.
+  if (getSession().accessToken === rejected) {
+    try {
+      await refreshOnce();
+    } catch (err) {
+      if (err.code !== 'NETWORK') expire();
+      throw err.code === 'NETWORK' ? err : new ApiError('UNAUTHENTICATED');
+    }
+  }
+  return getSession()?.accessToken;
+}
+
+/**
  * Runs one operation and resolves with its `data`, or rejects with an ApiError.
  * `auth: false` is for LogIn: no token is sent and no refresh is tried.
  */
@@ -97,19 +120,7 @@ export async function gql(query, variables = {}, { auth = true } = {}) {
   } catch (err) {
     if (!auth || !token || err.code !== 'UNAUTHENTICATED') throw err;
   }
-  if (!getSession()?.refreshToken) {
-    expire();
-    throw new ApiError('UNAUTHENTICATED');
-  }
-  // If another request refreshed while this one was in flight, just retry with the new token.
-  if (getSession().accessToken === token) {
-    try {
-      await refreshOnce();
-    } catch (err) {
-      if (err.code !== 'NETWORK') expire();
-      throw err.code === 'NETWORK' ? err : new ApiError('UNAUTHENTICATED');
-    }
-  }
+  await renewAccessToken(token);
   try {
     return await send(query, variables, getSession()?.accessToken);
   } catch (err) {

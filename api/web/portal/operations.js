@@ -61,3 +61,11 @@ export const PARTNER_REDEMPTIONS = `query PartnerRedemptions($first: Int, $after
 export const REDEEM_CODE = `mutation RedeemCode($code: String!) {
   redeemCode(code: $code) { id status redeemedAt offer { title } }
 }`;
+
+export const PARTNER_REDEMPTION_EVENTS = `subscription PartnerRedemptionEvents {
+  partnerRedemptionEvents {
+    id code status unlockedAt redeemedAt
+    offer { id title kind }
+    customer { pseudonym name email }
+  }
+}`;

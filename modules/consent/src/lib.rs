@@ -13,7 +13,7 @@ pub mod service;
 use std::sync::Arc;
 
 use async_graphql::SchemaBuilder;
-use cogo_kernel::{AppContext, MeObject, Module, ModuleHooks, SchemaParts};
+use cogo_kernel::{AppContext, MeObject, Module, ModuleHooks, NoSubscriptions, SchemaParts};
 use uuid::Uuid;
 
 pub use graphql::{ConsentMutation, ConsentOfMe, ConsentQuery};
@@ -26,6 +26,7 @@ impl SchemaParts for ConsentModule {
     type Query<M: MeObject> = ConsentQuery;
     type Mutation<M: MeObject> = ConsentMutation;
     type OfMe = ConsentOfMe;
+    type Subscription = NoSubscriptions;
 
     fn of_me(user_id: Uuid) -> Self::OfMe {
         ConsentOfMe::new(user_id)

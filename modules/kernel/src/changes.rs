@@ -34,7 +34,20 @@ pub enum Change {
     PointsChanged { user_id: Uuid },
     /// Someone signed up with this user's referral code (or a recruit's link went).
     RecruitsChanged { recruiter_id: Uuid },
+    /// A redemption code was unlocked or redeemed (live updates load the row and show it to whom it concerns).
+    RedemptionChanged { redemption_id: Uuid },
 }
+
+/// What live updates (subscriptions) hear: each committed change once, in commit order on PostgreSQL, or word that
+/// changes may have been missed (the listener was away), after which a subscriber reloads what it shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FeedEvent {
+    Changed(Change),
+    Missed,
+}
+
+/// How many events a slow subscriber may fall behind before it is told [`FeedEvent::Missed`].
+const EVENT_BUFFER: usize = 1024;
 
 /// What the current request changed: published when it ends, and whether it published anything at all.
 #[derive(Default)]
@@ -94,6 +107,7 @@ impl Change {
             Self::UserChanged { user_id } => format!("user:{user_id}"),
             Self::PointsChanged { user_id } => format!("points:{user_id}"),
             Self::RecruitsChanged { recruiter_id } => format!("recruits:{recruiter_id}"),
+            Self::RedemptionChanged { redemption_id } => format!("redemption:{redemption_id}"),
         }
     }
 
@@ -110,6 +124,7 @@ impl Change {
             "user" => Some(Self::UserChanged { user_id: id }),
             "points" => Some(Self::PointsChanged { user_id: id }),
             "recruits" => Some(Self::RecruitsChanged { recruiter_id: id }),
+            "redemption" => Some(Self::RedemptionChanged { redemption_id: id }),
             _ => None,
         }
     }
@@ -131,6 +146,10 @@ struct Inner {
     listeners: RwLock<Vec<Arc<dyn ChangeListener>>>,
     live: Liveness,
     propagation: RwLock<Option<Arc<dyn Propagation>>>,
+    /// Whether this process makes every change itself (SQLite): then live updates come from what it publishes;
+    /// on a shared database they come from the database's notifications only, so each is heard once.
+    single_process: bool,
+    events: tokio::sync::broadcast::Sender<FeedEvent>,
 }
 
 /// Whether caches may answer from memory: what a cache keeps of the feed (keeping the feed itself would make a
@@ -161,6 +180,8 @@ impl ChangeFeed {
             listeners: RwLock::new(Vec::new()),
             live: Liveness(Arc::new(AtomicBool::new(live))),
             propagation: RwLock::new(None),
+            single_process: live,
+            events: tokio::sync::broadcast::channel(EVENT_BUFFER).0,
         }))
     }
 
@@ -180,10 +201,18 @@ impl ChangeFeed {
         self.0.live.clone()
     }
 
+    /// Live updates from now on: every committed change, from this instance and (on PostgreSQL) every other.
+    pub fn events(&self) -> tokio::sync::broadcast::Receiver<FeedEvent> {
+        self.0.events.subscribe()
+    }
+
     /// Tells this instance's caches; call it after the change committed (other instances hear of it from the
     /// database).
     pub fn publish(&self, change: Change) {
         self.each(|listener| listener.changed(&change));
+        if self.0.single_process {
+            let _ = self.0.events.send(FeedEvent::Changed(change));
+        }
         let _ = REQUEST_CHANGES.try_with(|changes| {
             if let Ok(mut changes) = changes.lock() {
                 changes.published = true;
@@ -228,16 +257,24 @@ impl ChangeFeed {
         self.each(|listener| listener.clear());
     }
 
-    /// The listener (re)started: changes missed meanwhile are unknown, so the caches start empty.
+    /// The listener (re)started: changes missed meanwhile are unknown, so the caches start empty and live updates
+    /// reload what they show.
     pub fn listening(&self) {
         self.each(|listener| listener.clear());
         self.0.live.0.store(true, Ordering::Release);
+        let _ = self.0.events.send(FeedEvent::Missed);
     }
 
-    /// A notification from another instance (or this one: publishing twice is harmless).
+    /// A notification from another instance (or this one: publishing twice is harmless to caches; live updates
+    /// hear only this one).
     pub fn notified(&self, payload: &str) {
         match Change::parse(payload) {
-            Some(change) => self.publish(change),
+            Some(change) => {
+                self.publish(change);
+                if !self.0.single_process {
+                    let _ = self.0.events.send(FeedEvent::Changed(change));
+                }
+            }
             None => self.each(|listener| listener.clear()),
         }
     }
@@ -307,6 +344,7 @@ mod tests {
             Change::UserChanged { user_id },
             Change::PointsChanged { user_id },
             Change::RecruitsChanged { recruiter_id: id },
+            Change::RedemptionChanged { redemption_id: id },
         ] {
             assert_eq!(Change::parse(&change.payload()), Some(change));
         }

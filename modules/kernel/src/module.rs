@@ -2,7 +2,12 @@
 
 use std::sync::Arc;
 
-use async_graphql::{ObjectType, SchemaBuilder};
+use std::borrow::Cow;
+use std::pin::Pin;
+
+use async_graphql::registry::{MetaType, Registry};
+use async_graphql::{Context, ObjectType, Response, SchemaBuilder, SubscriptionType};
+use futures_util::Stream;
 use uuid::Uuid;
 
 use crate::{
@@ -46,13 +51,14 @@ pub trait Module: Send + Sync + 'static {
     }
 }
 
-/// What a module adds to the GraphQL schema: fields of the root `Query` and `Mutation` and of `Me`, each a type
-/// of its own that the gateway merges with every other module's ([`NoFields`] for a part a module leaves out).
-/// `M` is the merged `Me`, for the parts that return it (sign-up and log-in payloads).
+/// What a module adds to the GraphQL schema: fields of the root `Query`, `Mutation` and `Subscription` and of
+/// `Me`, each a type of its own that the gateway merges with every other module's ([`NoFields`], [`NoSubscriptions`]
+/// for a part a module leaves out). `M` is the merged `Me`, for the parts that return it (sign-up and log-in payloads).
 pub trait SchemaParts {
     type Query<M: MeObject>: ObjectType + Default + 'static;
     type Mutation<M: MeObject>: ObjectType + Default + 'static;
     type OfMe: ObjectType + 'static;
+    type Subscription: SubscriptionType + Default + 'static;
 
     /// The module's fields of `Me` for this user; only ever called for the signed-in user (see [`MeObject`]).
     fn of_me(user_id: Uuid) -> Self::OfMe;
@@ -61,3 +67,42 @@ pub trait SchemaParts {
 /// The part of a module that adds no fields to one of the schema's objects. async-graphql's own empty tail of a
 /// merged object: it contributes nothing to the merged type and never appears in the schema.
 pub type NoFields = async_graphql::MergedObjectTail;
+
+/// The subscription part of a module that has no subscriptions: it contributes nothing to the merged
+/// `Subscription` type and never answers a field (async-graphql's own empty tail refuses to be asked).
+#[derive(Default)]
+pub struct NoSubscriptions;
+
+impl SubscriptionType for NoSubscriptions {
+    fn type_name() -> Cow<'static, str> {
+        Cow::Borrowed("NoSubscriptions")
+    }
+
+    fn create_type_info(registry: &mut Registry) -> String {
+        registry.create_subscription_type::<Self, _>(|_| MetaType::Object {
+            name: "NoSubscriptions".to_string(),
+            description: None,
+            fields: Default::default(),
+            cache_control: Default::default(),
+            extends: false,
+            shareable: false,
+            resolvable: true,
+            keys: None,
+            visible: None,
+            inaccessible: false,
+            interface_object: false,
+            tags: Default::default(),
+            is_subscription: false,
+            rust_typename: Some(std::any::type_name::<Self>()),
+            directive_invocations: Default::default(),
+            requires_scopes: Default::default(),
+        })
+    }
+
+    fn create_field_stream<'a>(
+        &'a self,
+        _ctx: &'a Context<'_>,
+    ) -> Option<Pin<Box<dyn Stream<Item = Response> + Send + 'a>>> {
+        None
+    }
+}

@@ -20,7 +20,7 @@ pub mod transport;
 
 use std::sync::Arc;
 
-use cogo_kernel::{MailOutbox, MeObject, Module, ModuleHooks, NoFields, SchemaParts, SharedClock};
+use cogo_kernel::{MailOutbox, MeObject, Module, ModuleHooks, NoFields, NoSubscriptions, SchemaParts, SharedClock};
 use sea_orm::DatabaseConnection;
 use tokio::sync::Notify;
 use uuid::Uuid;
@@ -61,6 +61,7 @@ impl SchemaParts for MailModule {
     type Query<M: MeObject> = NoFields;
     type Mutation<M: MeObject> = NoFields;
     type OfMe = NoFields;
+    type Subscription = NoSubscriptions;
 
     fn of_me(_user_id: Uuid) -> Self::OfMe {
         NoFields::default()

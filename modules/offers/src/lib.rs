@@ -21,7 +21,7 @@ use cogo_kernel::{AppContext, MeObject, Module, ModuleHooks, SchemaParts};
 use uuid::Uuid;
 
 pub use config::OffersConfig;
-pub use graphql::{OffersMutation, OffersOfMe, OffersQuery};
+pub use graphql::{OffersMutation, OffersOfMe, OffersQuery, OffersSubscription};
 
 /// The offers module as the gateway composes it.
 pub struct OffersModule {
@@ -39,6 +39,7 @@ impl SchemaParts for OffersModule {
     type Query<M: MeObject> = OffersQuery;
     type Mutation<M: MeObject> = OffersMutation;
     type OfMe = OffersOfMe;
+    type Subscription = OffersSubscription;
 
     fn of_me(user_id: Uuid) -> Self::OfMe {
         OffersOfMe::new(user_id)

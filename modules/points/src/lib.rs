@@ -13,7 +13,7 @@ use async_graphql::SchemaBuilder;
 use cogo_kernel::{AppContext, Change, KnownRows, MeObject, Module, ModuleHooks, NoFields, SchemaParts, Stale};
 use uuid::Uuid;
 
-pub use graphql::PointsOfMe;
+pub use graphql::{PointsOfMe, PointsSubscription};
 pub use kind::EntryKind;
 
 pub struct PointsModule;
@@ -23,6 +23,7 @@ impl SchemaParts for PointsModule {
     type Query<M: MeObject> = NoFields;
     type Mutation<M: MeObject> = NoFields;
     type OfMe = PointsOfMe;
+    type Subscription = PointsSubscription;
 
     fn of_me(user_id: Uuid) -> Self::OfMe {
         PointsOfMe::new(user_id)

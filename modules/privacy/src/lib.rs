@@ -23,7 +23,7 @@ pub mod service;
 use std::sync::Arc;
 
 use async_graphql::{Context, SchemaBuilder};
-use cogo_kernel::{AppContext, AppError, AuditTrail, MeObject, Module, ModuleHooks, SchemaParts};
+use cogo_kernel::{AppContext, AppError, AuditTrail, MeObject, Module, ModuleHooks, NoSubscriptions, SchemaParts};
 use uuid::Uuid;
 
 pub use domain::SupervisoryAuthorityContact;
@@ -70,6 +70,7 @@ impl SchemaParts for PrivacyModule {
     type Query<M: MeObject> = PrivacyQuery;
     type Mutation<M: MeObject> = PrivacyMutation;
     type OfMe = PrivacyOfMe;
+    type Subscription = NoSubscriptions;
 
     fn of_me(user_id: Uuid) -> Self::OfMe {
         PrivacyOfMe::new(user_id)

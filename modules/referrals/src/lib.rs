@@ -13,7 +13,7 @@ pub mod service;
 use std::sync::Arc;
 
 use async_graphql::SchemaBuilder;
-use cogo_kernel::{AppContext, MeObject, Module, ModuleHooks, NoFields, SchemaParts};
+use cogo_kernel::{AppContext, MeObject, Module, ModuleHooks, NoFields, NoSubscriptions, SchemaParts};
 use uuid::Uuid;
 
 pub use config::ReferralRewards;
@@ -35,6 +35,7 @@ impl SchemaParts for ReferralsModule {
     type Query<M: MeObject> = NoFields;
     type Mutation<M: MeObject> = NoFields;
     type OfMe = ReferralsOfMe;
+    type Subscription = NoSubscriptions;
 
     fn of_me(user_id: Uuid) -> Self::OfMe {
         ReferralsOfMe::new(user_id)

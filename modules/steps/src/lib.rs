@@ -11,7 +11,7 @@ pub mod service;
 
 use std::sync::Arc;
 
-use cogo_kernel::{MeObject, Module, ModuleHooks, NoFields, SchemaParts};
+use cogo_kernel::{MeObject, Module, ModuleHooks, NoFields, NoSubscriptions, SchemaParts};
 use uuid::Uuid;
 
 pub use graphql::{StepsMutation, StepsOfMe};
@@ -23,6 +23,7 @@ impl SchemaParts for StepsModule {
     type Query<M: MeObject> = NoFields;
     type Mutation<M: MeObject> = StepsMutation;
     type OfMe = StepsOfMe;
+    type Subscription = NoSubscriptions;
 
     fn of_me(user_id: Uuid) -> Self::OfMe {
         StepsOfMe::new(user_id)

@@ -15,7 +15,7 @@ pub mod service;
 
 use std::sync::Arc;
 
-use cogo_kernel::{Environment, MeObject, Module, ModuleHooks, NoFields, SchemaParts};
+use cogo_kernel::{Environment, MeObject, Module, ModuleHooks, NoFields, NoSubscriptions, SchemaParts};
 use uuid::Uuid;
 
 pub use graphql::{TelemetryMutation, TelemetryQuery};
@@ -50,6 +50,7 @@ impl SchemaParts for TelemetryModule {
     type Query<M: MeObject> = TelemetryQuery;
     type Mutation<M: MeObject> = TelemetryMutation;
     type OfMe = NoFields;
+    type Subscription = NoSubscriptions;
 
     fn of_me(_user_id: Uuid) -> Self::OfMe {
         NoFields::default()

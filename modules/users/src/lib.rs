@@ -17,7 +17,7 @@ pub mod tokens;
 use std::sync::Arc;
 
 use async_graphql::{SchemaBuilder, dataloader::DataLoader};
-use cogo_kernel::{AccountDirectory, AppContext, MeObject, Module, ModuleHooks, SchemaParts};
+use cogo_kernel::{AccountDirectory, AppContext, MeObject, Module, ModuleHooks, NoSubscriptions, SchemaParts};
 use uuid::Uuid;
 
 pub use config::UsersConfig;
@@ -43,6 +43,7 @@ impl SchemaParts for UsersModule {
     type Query<M: MeObject> = UsersQuery<M>;
     type Mutation<M: MeObject> = UsersMutation<M>;
     type OfMe = UserProfile;
+    type Subscription = NoSubscriptions;
 
     fn of_me(user_id: Uuid) -> Self::OfMe {
         UserProfile::new(user_id)

@@ -9,6 +9,7 @@ mod hot_paths;
 mod http_hygiene;
 mod http_transport;
 mod limits;
+mod live;
 mod mail;
 mod migrations;
 mod observability;

@@ -1,7 +1,7 @@
 //! Verifying a code at the till (§5.9): by a merchant of the offer's partner, exactly once.
 
 use cogo_entities::offers::redemption;
-use cogo_kernel::{Actor, AppContext, AppError};
+use cogo_kernel::{Actor, AppContext, AppError, Change, after_commit};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait, sea_query::Expr};
 
 use crate::domain::{RedemptionCode, RedemptionStatus};
@@ -37,6 +37,8 @@ pub async fn redeem_code(app: &AppContext, actor: &Actor, typed: &str) -> Result
     if marked.rows_affected == 0 {
         return Err(AppError::Conflict("this code has already been redeemed".into()));
     }
+    // The customer's phone and the partner's screens hear of it once committed.
+    after_commit(Change::RedemptionChanged { redemption_id: found.id });
     txn.commit().await?;
     Ok(redemption::Model { status: RedemptionStatus::Redeemed.as_str().to_string(), redeemed_at: Some(now), ..found })
 }

@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Utc};
 use cogo_entities::offers::{disclosure, offer, redemption, unlock_count};
-use cogo_kernel::{Actor, AppContext, AppError};
+use cogo_kernel::{Actor, AppContext, AppError, Change, after_commit};
 use cogo_points::{
     EntryKind,
     service::{self as points, Movement, Outcome},
@@ -67,6 +67,8 @@ pub async fn unlock_offer(
         count_unlock(&txn, offer.id, actor.user_id, limit).await?;
     }
     let redemption = insert_redemption(&txn, &offer, actor.user_id, shared, now).await?;
+    // Live updates hear of it once committed (other instances through the database's trigger).
+    after_commit(Change::RedemptionChanged { redemption_id: redemption.id });
     if redemption.customer_name.is_some() {
         log_disclosure(&txn, &redemption).await?;
     }

@@ -12,6 +12,10 @@ use uuid::Uuid;
 
 use crate::{kind::EntryKind, service};
 
+mod subscription;
+
+pub use subscription::PointsSubscription;
+
 /// The points module's fields of `Me`.
 pub struct PointsOfMe {
     user_id: Uuid,

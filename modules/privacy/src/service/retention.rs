@@ -4,8 +4,13 @@
 
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
+use cogo_entities::privacy::scheduled_purge;
 use cogo_kernel::{AppContext, AppError, AuditAction, AuditActor, AuditEntry, PurgeReport};
-use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseTransaction, Statement, TransactionTrait};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{
+    ActiveValue::Set, ConnectionTrait, DatabaseBackend, DatabaseTransaction, EntityTrait, Statement, TransactionTrait,
+};
 
 /// The PostgreSQL advisory-lock key of the purge ("cogo-purge" in ASCII): one instance purges at a time.
 pub const PURGE_LOCK_KEY: i64 = 0x636f_676f_7075_7267;
@@ -33,12 +38,37 @@ pub async fn run_purge(
     when_busy: WhenBusy,
     ordered_by: PurgeOrderedBy,
 ) -> Result<Option<PurgeReport>, AppError> {
+    purge_unless(app, when_busy, ordered_by, None).await
+}
+
+/// The schedule's run: the purge, unless another instance is purging or the schedule ran it less than
+/// [`SCHEDULE_SHARE`] of `every` ago — with several instances, each with its own timer, it runs once per period.
+pub async fn run_scheduled_purge(app: &AppContext, every: Duration) -> Result<Option<PurgeReport>, AppError> {
+    purge_unless(app, WhenBusy::Skip, PurgeOrderedBy::Schedule, Some(every)).await
+}
+
+/// How much of the schedule's period must have passed since its last run (anywhere) for a timer to run it again:
+/// a little less than all of it, so timers that drift apart never skip a whole period.
+pub const SCHEDULE_SHARE: f64 = 0.9;
+
+async fn purge_unless(
+    app: &AppContext,
+    when_busy: WhenBusy,
+    ordered_by: PurgeOrderedBy,
+    ran_within: Option<Duration>,
+) -> Result<Option<PurgeReport>, AppError> {
     let txn = app.db.begin().await?;
     if !take_purge_lock(&txn, when_busy).await? {
         txn.rollback().await?;
         return Ok(None);
     }
     let now = app.now();
+    if let Some(every) = ran_within
+        && !scheduled_run_due(&txn, now, every).await?
+    {
+        txn.rollback().await?;
+        return Ok(None);
+    }
     let report = app.hooks.purge_expired(&txn, now, &app.retention).await?;
     if let PurgeOrderedBy::Person { actor, request_id } = ordered_by {
         let entry = AuditEntry { actor, action: RETENTION_PURGE_RUN, subject: None, request_id, at: now };
@@ -77,15 +107,38 @@ pub fn spawn_scheduler_until(
                 _ = ticks.tick() => {}
                 () = &mut stop => break,
             }
-            match run_purge(&app, WhenBusy::Skip, PurgeOrderedBy::Schedule).await {
+            match run_scheduled_purge(&app, interval).await {
                 Ok(Some(_)) => {}
-                Ok(None) => tracing::info!("retention purge skipped: another instance is running it"),
+                Ok(None) => tracing::info!("retention purge skipped: another instance is running it or just ran it"),
                 Err(error) => tracing::error!(code = error.code().as_str(), "retention purge failed; retrying later"),
             }
         }
         tracing::info!("retention scheduler stopped");
     })
 }
+
+/// Whether the schedule's purge is due (none ran within [`SCHEDULE_SHARE`] of `every`); if so, records this run.
+/// Called under the purge lock, so two instances never both find it due.
+async fn scheduled_run_due(txn: &DatabaseTransaction, now: DateTime<Utc>, every: Duration) -> Result<bool, AppError> {
+    let last = scheduled_purge::Entity::find_by_id(SCHEDULE_ROW).one(txn).await?;
+    let share = chrono::Duration::from_std(every.mul_f64(SCHEDULE_SHARE)).unwrap_or(chrono::Duration::MAX);
+    if last.as_ref().is_some_and(|row| now - row.last_run_at < share) {
+        return Ok(false);
+    }
+    let row = scheduled_purge::ActiveModel { id: Set(SCHEDULE_ROW), last_run_at: Set(now) };
+    scheduled_purge::Entity::insert(row)
+        .on_conflict(
+            OnConflict::column(scheduled_purge::Column::Id)
+                .update_column(scheduled_purge::Column::LastRunAt)
+                .to_owned(),
+        )
+        .exec(txn)
+        .await?;
+    Ok(true)
+}
+
+/// The one row of `scheduled_purges`.
+const SCHEDULE_ROW: i32 = 1;
 
 /// On PostgreSQL a transaction-scoped advisory lock (released at commit or rollback), so several API instances
 /// never purge at once. SQLite has one writer anyway.

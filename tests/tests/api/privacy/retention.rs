@@ -128,3 +128,35 @@ async fn the_servers_scheduler_runs_the_purge_by_itself() {
 
     assert_eq!(remaining, 0, "the scheduled purge removed the expired session");
 }
+
+#[tokio::test]
+async fn the_schedule_purges_once_per_period_however_many_instances_are_due() {
+    use cogo_privacy::service::retention::run_scheduled_purge;
+
+    let a = cogo_tests::spawn_app().await;
+    // On PostgreSQL a second instance on the same database (its own pool, clock and timer); SQLite is one
+    // process's file, so there the same instance's timer fires twice.
+    let b = match a.context.db.get_database_backend() {
+        sea_orm::DatabaseBackend::Postgres => Some(cogo_tests::spawn_app_on(a.database_url.clone(), |_| {}).await),
+        _ => None,
+    };
+    let b_ctx = b.as_ref().map_or(&a.context, |b| &b.context);
+    let every = std::time::Duration::from_secs(24 * 3600);
+
+    let (first, second) = tokio::join!(run_scheduled_purge(&a.context, every), run_scheduled_purge(b_ctx, every));
+    let runs = [first.unwrap(), second.unwrap()].iter().filter(|run| run.is_some()).count();
+    assert_eq!(runs, 1, "both timers due at once: one purge");
+
+    a.advance_clock(Duration::hours(12));
+    if let Some(b) = &b {
+        b.advance_clock(Duration::hours(12));
+    }
+    assert!(run_scheduled_purge(b_ctx, every).await.unwrap().is_none(), "half a period later: not again");
+
+    a.advance_clock(Duration::hours(12));
+    if let Some(b) = &b {
+        b.advance_clock(Duration::hours(12));
+    }
+    assert!(run_scheduled_purge(b_ctx, every).await.unwrap().is_some(), "a period later: again, once");
+    assert!(run_scheduled_purge(&a.context, every).await.unwrap().is_none());
+}

@@ -1,0 +1,313 @@
+//! Live updates: GraphQL subscriptions over a WebSocket at `/graphql/ws` (`graphql-transport-ws`, and the older
+//! `graphql-ws` of subscriptions-transport-ws).
+//!
+//! - The client signs in with its access token in the `connection_init` payload (`{"authorization": "Bearer
+//!   …"}`, any case); without a valid one the socket is closed (`4403`), and without `connection_init` within
+//!   [`INIT_TIMEOUT`] too (`4408`).
+//! - The session is checked again every [`RECHECK`] and whenever the user's sessions end (log-out, a password
+//!   change, erasure — on any instance): a revoked session or an expired token closes the socket (`4401`).
+//! - At most `COGO_WS_MAX_PER_IP` sockets per address and `COGO_WS_MAX_PER_USER` per user on one instance (`429`
+//!   before the upgrade, `4429` after `connection_init`).
+//! - The server pings every [`PING_EVERY`]; a socket that sends nothing, not even a pong, for [`IDLE_LIMIT`] is
+//!   closed (`3008`).
+//!
+//! Each event is checked against the subscriber by the subscription itself (`myRedemptionUpdates` shows only the
+//! user's own codes, `partnerRedemptionEvents` only the merchant's partner's).
+
+mod socket_limits;
+
+use std::str::FromStr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use async_graphql::Data;
+use async_graphql::http::{WebSocket as GraphQLSocket, WebSocketProtocols, WsMessage};
+use cogo_kernel::{AppContext, AppError, Change, FeedEvent, live};
+use cogo_users::UsersConfig;
+use futures_util::{SinkExt, StreamExt};
+use poem::http::StatusCode;
+use poem::web::Data as PoemData;
+use poem::web::websocket::{Message, WebSocket, WebSocketConfig, WebSocketStream};
+use poem::{IntoResponse, Request, Response, handler};
+use uuid::Uuid;
+
+use crate::rate_limit::ClientIp;
+use crate::schema::CogoSchema;
+
+pub use socket_limits::SocketLimits;
+
+/// How long a new socket may take to send `connection_init`.
+pub const INIT_TIMEOUT: Duration = Duration::from_secs(10);
+/// How often the session behind a socket is checked again (a token expiring closes the socket within this).
+pub const RECHECK: Duration = Duration::from_secs(10);
+/// How often the server pings.
+pub const PING_EVERY: Duration = Duration::from_secs(20);
+/// How long a socket may stay silent (no message, no pong) before it is closed.
+pub const IDLE_LIMIT: Duration = Duration::from_secs(60);
+
+/// The largest message a client may send (a subscription document with its variables); larger ones close the
+/// socket.
+const MAX_MESSAGE_BYTES: usize = 64 * 1024;
+/// How many subscriptions one socket may run at once.
+pub const MAX_OPERATIONS: usize = 20;
+
+/// The sub-protocols spoken, the current one first.
+const PROTOCOLS: [&str; 2] = ["graphql-transport-ws", "graphql-ws"];
+
+/// Who a socket's `connection_init` signed in, for the checks while it is open.
+struct SignedIn {
+    bearer: String,
+    user_id: Uuid,
+    _slot: socket_limits::Slot,
+}
+
+#[handler]
+pub async fn graphql_ws(
+    req: &Request,
+    socket: WebSocket,
+    schema: PoemData<&CogoSchema>,
+    app: PoemData<&AppContext>,
+    users: PoemData<&Arc<UsersConfig>>,
+    limits: PoemData<&SocketLimits>,
+) -> Response {
+    let Some(protocol) = chosen_protocol(req) else {
+        return (StatusCode::BAD_REQUEST, "unsupported WebSocket sub-protocol: use graphql-transport-ws")
+            .into_response();
+    };
+    let ip = ClientIp::of(req);
+    let Some(address_slot) = limits.for_address(ip.0) else {
+        return (StatusCode::TOO_MANY_REQUESTS, "too many live connections from this address").into_response();
+    };
+    let (schema, app, users, limits) = (schema.clone(), app.clone(), users.clone(), limits.clone());
+    socket
+        .protocols(PROTOCOLS)
+        .config(
+            WebSocketConfig::default()
+                .max_message_size(Some(MAX_MESSAGE_BYTES))
+                .max_frame_size(Some(MAX_MESSAGE_BYTES)),
+        )
+        .on_upgrade(move |stream| async move {
+            serve(stream, protocol, schema, app, users, limits, ip).await;
+            drop(address_slot);
+        })
+        .into_response()
+}
+
+/// The sub-protocol the client asked for (the current one when it names none).
+fn chosen_protocol(req: &Request) -> Option<WebSocketProtocols> {
+    let Some(offered) = req.headers().get("sec-websocket-protocol") else {
+        return Some(WebSocketProtocols::GraphQLWS);
+    };
+    let offered = offered.to_str().ok()?;
+    offered.split(',').map(str::trim).find_map(|name| WebSocketProtocols::from_str(name).ok())
+}
+
+async fn serve(
+    stream: WebSocketStream,
+    protocol: WebSocketProtocols,
+    schema: CogoSchema,
+    app: AppContext,
+    users: Arc<UsersConfig>,
+    limits: SocketLimits,
+    ip: ClientIp,
+) {
+    let (mut sink, incoming) = stream.split();
+    let last_heard = Arc::new(Mutex::new(Instant::now()));
+    let heard = last_heard.clone();
+    // Every frame counts as a sign of life; pings and pongs go no further, a close frame or an error ends input.
+    let incoming = incoming
+        .take_while(|frame| std::future::ready(matches!(frame, Ok(frame) if !frame.is_close())))
+        .filter_map(move |frame| {
+            if let Ok(mut at) = heard.lock() {
+                *at = Instant::now();
+            }
+            std::future::ready(match frame {
+                Ok(Message::Text(text)) => Some(text.into_bytes()),
+                Ok(Message::Binary(bytes)) => Some(bytes),
+                _ => None,
+            })
+        });
+    let signed_in: Arc<Mutex<Option<SignedIn>>> = Arc::new(Mutex::new(None));
+    let operations = Arc::new(Mutex::new(OpenOperations::default()));
+    let too_many = Arc::new(tokio::sync::Notify::new());
+    let (counted, alarm) = (operations.clone(), too_many.clone());
+    let incoming = incoming.inspect(move |bytes| {
+        if let Ok(mut open) = counted.lock() {
+            open.client_sent(bytes);
+            if open.over_limit() {
+                alarm.notify_one();
+            }
+        }
+    });
+    let init_attempted = Arc::new(AtomicBool::new(false));
+    let on_init = {
+        let (app, users, signed_in, attempted) =
+            (app.clone(), users.clone(), signed_in.clone(), init_attempted.clone());
+        move |payload: serde_json::Value| async move {
+            attempted.store(true, Ordering::Release);
+            let bearer = bearer_in(&payload).ok_or_else(|| async_graphql::Error::new("sign in: no access token"))?;
+            let actor = cogo_users::service::authenticate(&app, &users, &bearer)
+                .await
+                .map_err(|error| async_graphql::Error::new(error.public_message()))?;
+            let slot =
+                limits.for_user(actor.user_id).ok_or_else(|| async_graphql::Error::new("too many live connections"))?;
+            if let Ok(mut signed_in) = signed_in.lock() {
+                *signed_in = Some(SignedIn { bearer, user_id: actor.user_id, _slot: slot });
+            }
+            let mut data = Data::default();
+            data.insert(actor);
+            data.insert(ip);
+            Ok(data)
+        }
+    };
+    let mut graphql = GraphQLSocket::new(schema, incoming, protocol).on_connection_init(on_init);
+    let mut session_events = live::events(&app.changes).boxed();
+    let mut ping = tokio::time::interval(PING_EVERY);
+    let mut recheck = tokio::time::interval(RECHECK);
+    let init_deadline = tokio::time::sleep(INIT_TIMEOUT);
+    tokio::pin!(init_deadline);
+    let close = loop {
+        tokio::select! {
+            out = graphql.next() => match out {
+                Some(WsMessage::Text(text)) => {
+                    if let Ok(mut open) = operations.lock() {
+                        open.server_sent(text.as_bytes());
+                    }
+                    if sink.send(Message::Text(text)).await.is_err() {
+                        break None;
+                    }
+                }
+                // async-graphql closes with 1002 both for a refused `connection_init` and for a malformed
+                // message; graphql-transport-ws says 4403 and 4400.
+                Some(WsMessage::Close(1002, reason)) if !is_signed_in(&signed_in) && init_tried(&init_attempted) => {
+                    break Some((4403, reason));
+                }
+                Some(WsMessage::Close(1002, reason)) => break Some((4400, reason)),
+                Some(WsMessage::Close(code, reason)) => break Some((code, reason)),
+                None => break None,
+            },
+            () = too_many.notified() => {
+                break Some((4400, format!("more than {MAX_OPERATIONS} subscriptions on one socket")));
+            }
+            _ = &mut init_deadline, if !is_signed_in(&signed_in) => {
+                break Some((4408, "connection initialisation timeout".into()));
+            }
+            _ = ping.tick() => {
+                let silent = last_heard.lock().map(|at| at.elapsed()).unwrap_or_default();
+                if silent > IDLE_LIMIT {
+                    break Some((3008, "idle".into()));
+                }
+                if sink.send(Message::Ping(Vec::new())).await.is_err() {
+                    break None;
+                }
+            }
+            _ = recheck.tick() => {
+                if let Some(why) = session_ended(&app, &users, &signed_in).await {
+                    break Some((4401, why));
+                }
+            }
+            Some(event) = session_events.next() => {
+                let concerns = match (event, user_of(&signed_in)) {
+                    (FeedEvent::Changed(Change::SessionsEnded { user_id }), Some(mine)) => user_id == mine,
+                    (FeedEvent::Missed, Some(_)) => true,
+                    _ => false,
+                };
+                if concerns && let Some(why) = session_ended(&app, &users, &signed_in).await {
+                    break Some((4401, why));
+                }
+            }
+        }
+    };
+    if let Some((code, reason)) = close {
+        let _ = sink.send(Message::close_with(code, reason)).await;
+    }
+    let _ = sink.close().await;
+}
+
+/// The bearer token of a `connection_init` payload: `authorization` (any case), `Bearer <token>`.
+fn bearer_in(payload: &serde_json::Value) -> Option<String> {
+    let object = payload.as_object()?;
+    let value = object.iter().find(|(key, _)| key.eq_ignore_ascii_case("authorization"))?.1.as_str()?;
+    let (scheme, token) = value.trim().split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then(|| token.to_string())
+}
+
+/// The subscriptions a socket runs: started by the client, ended by either side.
+#[derive(Default)]
+struct OpenOperations {
+    ids: std::collections::HashSet<String>,
+}
+
+/// The kind and id of a protocol message, all that counting needs.
+#[derive(serde::Deserialize)]
+struct Envelope {
+    #[serde(rename = "type")]
+    kind: String,
+    id: Option<String>,
+}
+
+impl OpenOperations {
+    fn client_sent(&mut self, message: &[u8]) {
+        let Ok(Envelope { kind, id: Some(id) }) = serde_json::from_slice(message) else { return };
+        match kind.as_str() {
+            "subscribe" | "start" => {
+                self.ids.insert(id);
+            }
+            "complete" | "stop" => {
+                self.ids.remove(&id);
+            }
+            _ => {}
+        }
+    }
+
+    fn server_sent(&mut self, message: &[u8]) {
+        let Ok(Envelope { kind, id: Some(id) }) = serde_json::from_slice(message) else { return };
+        if kind == "complete" || kind == "error" {
+            self.ids.remove(&id);
+        }
+    }
+
+    fn over_limit(&self) -> bool {
+        self.ids.len() > MAX_OPERATIONS
+    }
+}
+
+fn init_tried(attempted: &AtomicBool) -> bool {
+    attempted.load(Ordering::Acquire)
+}
+
+fn is_signed_in(signed_in: &Mutex<Option<SignedIn>>) -> bool {
+    user_of(signed_in).is_some()
+}
+
+fn user_of(signed_in: &Mutex<Option<SignedIn>>) -> Option<Uuid> {
+    signed_in.lock().ok().and_then(|s| s.as_ref().map(|s| s.user_id))
+}
+
+/// Why the socket's session no longer holds (revoked, expired, the account gone), or `None` while it does (and
+/// while it cannot be checked: the database being away closes no socket).
+async fn session_ended(app: &AppContext, users: &UsersConfig, signed_in: &Mutex<Option<SignedIn>>) -> Option<String> {
+    let bearer = signed_in.lock().ok().and_then(|s| s.as_ref().map(|s| s.bearer.clone()))?;
+    match cogo_users::service::authenticate(app, users, &bearer).await {
+        Err(AppError::Unauthenticated(why)) => Some(why.to_string()),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn the_token_is_read_from_authorization_in_any_case() {
+        assert_eq!(bearer_in(&json!({ "authorization": "Bearer abc" })).as_deref(), Some("abc"));
+        assert_eq!(bearer_in(&json!({ "Authorization": "bearer  abc " })).as_deref(), Some("abc"));
+        assert_eq!(bearer_in(&json!({ "authorization": "Basic abc" })), None);
+        assert_eq!(bearer_in(&json!({ "authorization": "Bearer " })), None);
+        assert_eq!(bearer_in(&json!({})), None);
+        assert_eq!(bearer_in(&json!("Bearer abc")), None);
+    }
+}

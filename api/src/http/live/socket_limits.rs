@@ -1,0 +1,97 @@
+//! How many live-update sockets one address and one user may hold open on this instance. A slot is held for the
+//! socket's life and given back when it closes (however it closes).
+
+use std::collections::HashMap;
+use std::hash::Hash;
+use std::net::IpAddr;
+use std::sync::{Arc, Mutex};
+
+use uuid::Uuid;
+
+#[derive(Clone)]
+pub struct SocketLimits {
+    per_ip: Counter<IpAddr>,
+    per_user: Counter<Uuid>,
+}
+
+impl SocketLimits {
+    pub fn new(max_per_ip: usize, max_per_user: usize) -> Self {
+        Self { per_ip: Counter::new(max_per_ip), per_user: Counter::new(max_per_user) }
+    }
+
+    /// A slot for one more socket from this address, or `None` when it holds its maximum.
+    pub fn for_address(&self, ip: IpAddr) -> Option<Slot> {
+        self.per_ip.acquire(ip)
+    }
+
+    /// A slot for one more socket of this user, or `None` when they hold their maximum.
+    pub fn for_user(&self, user_id: Uuid) -> Option<Slot> {
+        self.per_user.acquire(user_id)
+    }
+}
+
+/// Counts open sockets per key, up to a maximum.
+#[derive(Clone)]
+struct Counter<K> {
+    max: usize,
+    open: Arc<Mutex<HashMap<K, usize>>>,
+}
+
+impl<K: Eq + Hash + Copy + Send + Sync + 'static> Counter<K> {
+    fn new(max: usize) -> Self {
+        Self { max, open: Arc::new(Mutex::new(HashMap::new())) }
+    }
+
+    fn acquire(&self, key: K) -> Option<Slot> {
+        let mut open = self.open.lock().ok()?;
+        let count = open.entry(key).or_insert(0);
+        if *count >= self.max {
+            return None;
+        }
+        *count += 1;
+        let counter = self.open.clone();
+        Some(Slot(Some(Box::new(move || {
+            if let Ok(mut open) = counter.lock()
+                && let Some(count) = open.get_mut(&key)
+            {
+                *count -= 1;
+                if *count == 0 {
+                    open.remove(&key);
+                }
+            }
+        }))))
+    }
+}
+
+/// One open socket counted; dropping it gives the slot back.
+pub struct Slot(Option<Box<dyn FnOnce() + Send + Sync>>);
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        if let Some(release) = self.0.take() {
+            release();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slots_are_counted_per_key_and_given_back_when_dropped() {
+        let limits = SocketLimits::new(2, 1);
+        let ip: IpAddr = [127, 0, 0, 1].into();
+        let first = limits.for_address(ip).unwrap();
+        let _second = limits.for_address(ip).unwrap();
+        assert!(limits.for_address(ip).is_none());
+        assert!(limits.for_address([127, 0, 0, 2].into()).is_some());
+        drop(first);
+        assert!(limits.for_address(ip).is_some());
+        let user = Uuid::now_v7();
+        let held = limits.for_user(user).unwrap();
+        assert!(limits.for_user(user).is_none());
+        drop(held);
+        assert!(limits.for_user(user).is_some());
+    }
+}
