@@ -15,7 +15,7 @@ use crate::{
     },
     metrics::{HttpMetrics, Metrics, metrics_endpoint},
     modules::Modules,
-    rate_limit::{PerIpLimit, RateLimiter},
+    rate_limit::{PerIpLimit, RateLimiter, TrustedProxies},
     schema::{CogoSchema, build_schema},
     settings::{Exposure, HttpSettings, LiveSettings, MetricsExposure, Settings},
 };
@@ -41,6 +41,8 @@ pub struct Application {
     exposure: Exposure,
     /// How many live-update sockets an address and a user may hold.
     live: LiveSettings,
+    /// Whose `X-Forwarded-For` names the client (`COGO_TRUSTED_PROXIES`).
+    trusted_proxies: TrustedProxies,
     /// How long in-flight requests may take to finish after SIGTERM.
     shutdown_grace: Duration,
 }
@@ -84,6 +86,7 @@ impl Application {
         let app = context_of(&settings, &modules, db, clock, changes);
         let rate_limiter = RateLimiter::new(&settings.rate_limits)?;
         let metrics = Metrics::new(rate_limiter.clone(), statements.clone())?;
+        metrics.count_live_receivers_of(app.changes.clone());
         let schema = build_schema(&app, &modules, &settings, &rate_limiter, &metrics);
         let metrics_acceptor = match settings.http.metrics {
             MetricsExposure::Separate(addr) => Some(tls::bind(addr, None).await?),
@@ -106,6 +109,7 @@ impl Application {
             mail_db,
             exposure: settings.exposure,
             live: settings.live,
+            trusted_proxies: settings.rate_limits.trusted_proxies.clone(),
             shutdown_grace: settings.faults.shutdown_grace,
         })
     }
@@ -180,7 +184,7 @@ impl Application {
             .data(self.exposure)
             .data(self.rate_limiter.clone())
             .data(live::SocketLimits::new(self.live.max_per_ip, self.live.max_per_user))
-            .with(PerIpLimit(self.rate_limiter))
+            .with(PerIpLimit { limiter: self.rate_limiter, trusted: self.trusted_proxies })
             .with(catch_http_panics())
             // Without configured origins there is no CORS layer at all: browsers on other origins are refused.
             .with_if(!self.http.cors_origins.is_empty(), cors(&self.http.cors_origins))

@@ -1,5 +1,6 @@
-//! Live updates: PostgreSQL tells every API instance when a redemption code is unlocked or redeemed, by id only;
-//! the instance a subscriber is connected to loads the row and shows it to whom it concerns
+//! Live updates: PostgreSQL tells every API instance when a redemption code is unlocked or redeemed, by ids only
+//! (the redemption, its partner, its customer); the instance a subscriber is connected to loads the row for the
+//! subscribers it concerns
 //! (`myRedemptionUpdates`, `partnerRedemptionEvents`). The same triggers as the caches' (migration 000016).
 
 use sea_orm_migration::prelude::*;
@@ -14,7 +15,7 @@ const REDEMPTION_CHANGED: Notifier = Notifier {
     table: "redemptions",
     events: "INSERT OR UPDATE OF status",
     each: "ROW",
-    payload: "'redemption:' || NEW.id::text",
+    payload: "'redemption:' || NEW.id::text || ':' || NEW.partner_id::text || ':' || COALESCE(NEW.user_id::text, 'none')",
 };
 
 #[async_trait::async_trait]

@@ -9,6 +9,29 @@ use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
+/// Waits until the instance at `address` has at least `count` live-update listeners (one per open socket, one per
+/// running subscription; its `/metrics`), so a test acts only once its subscriptions listen.
+pub async fn listening(address: &str, count: i64) {
+    let client = reqwest::Client::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+    loop {
+        let metrics = match client.get(format!("{address}/metrics")).send().await {
+            Ok(response) => response.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        let now = metrics
+            .lines()
+            .find_map(|line| line.strip_prefix("cogo_live_event_receivers "))
+            .and_then(|n| n.trim().parse::<i64>().ok())
+            .unwrap_or(0);
+        if now >= count {
+            return;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "{address} has {now} live listeners, not {count}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
 pub struct LiveClient {
     socket: WebSocketStream<MaybeTlsStream<TcpStream>>,
     next_id: u32,
@@ -41,6 +64,11 @@ impl LiveClient {
         request.headers_mut().insert("sec-websocket-protocol", "graphql-transport-ws".parse().unwrap());
         let (socket, _) = tokio_tungstenite::connect_async(request).await.expect("the WebSocket upgrade");
         LiveClient { socket, next_id: 0 }
+    }
+
+    /// Sends any operation over the socket (tests of what the socket refuses); returns its id.
+    pub async fn send_operation(&mut self, query: &str) -> String {
+        self.subscribe(query).await
     }
 
     /// Starts a subscription; returns its id.

@@ -43,6 +43,9 @@ struct Inner {
     http_latency: HistogramVec,
     pool_connections: IntGaugeVec,
     rate_limit_store_failures: IntGauge,
+    live_receivers: IntGauge,
+    /// The change feed whose live-update receivers are counted at each scrape (set once the feed exists).
+    live_feed: std::sync::OnceLock<cogo_kernel::ChangeFeed>,
     rate_limiter: RateLimiter,
     db_statements: IntCounter,
     statements: StatementCounter,
@@ -99,6 +102,11 @@ impl Metrics {
         registry.register(Box::new(http_requests.clone()))?;
         registry.register(Box::new(http_latency.clone()))?;
         registry.register(Box::new(pool_connections.clone()))?;
+        let live_receivers = IntGauge::new(
+            "live_event_receivers",
+            "Live-update listeners on this instance: one per open socket and one per running subscription",
+        )?;
+        registry.register(Box::new(live_receivers.clone()))?;
         Ok(Self(Arc::new(Inner {
             registry,
             graphql_requests,
@@ -109,6 +117,8 @@ impl Metrics {
             http_latency,
             pool_connections,
             rate_limit_store_failures,
+            live_receivers,
+            live_feed: std::sync::OnceLock::new(),
             rate_limiter,
             db_statements,
             statements,
@@ -117,9 +127,17 @@ impl Metrics {
         })))
     }
 
+    /// Counts the live-update listeners of this feed at each scrape.
+    pub fn count_live_receivers_of(&self, feed: cogo_kernel::ChangeFeed) {
+        let _ = self.0.live_feed.set(feed);
+    }
+
     /// The Prometheus text exposition, with the pool gauges read now.
     pub fn render(&self, db: &DatabaseConnection) -> String {
         self.read_pool(db);
+        if let Some(feed) = self.0.live_feed.get() {
+            self.0.live_receivers.set(i64::try_from(feed.event_receivers()).unwrap_or(i64::MAX));
+        }
         let failures = i64::try_from(self.0.rate_limiter.backend_failures()).unwrap_or(i64::MAX);
         self.0.rate_limit_store_failures.set(failures);
         let sent = self.0.statements.get();

@@ -1,38 +1,41 @@
 //! The per-IP limit on every route, before any body is read: a refused request gets an HTTP 429 with
-//! `Retry-After` and a GraphQL-shaped body. It also resolves the [`super::ClientIp`] the GraphQL handler passes on.
+//! `Retry-After` and a GraphQL-shaped body. It also resolves the [`super::ClientIp`] the GraphQL handler passes on
+//! and the live-update sockets count by — through the trusted proxies even when the limits are off.
 
 use poem::http::{StatusCode, header};
 use poem::{Endpoint, IntoResponse, Middleware, Request, Response, Result};
 use serde_json::json;
 
-use super::{Decision, RateLimiter, client_ip};
+use super::{Decision, RateLimiter, TrustedProxies, client_ip};
 
 /// Liveness and readiness probes are never limited: a throttled probe would take a healthy instance out of service.
 const UNLIMITED_PATHS: &[&str] = &["/healthz", "/readyz"];
 
-pub struct PerIpLimit(pub RateLimiter);
+pub struct PerIpLimit {
+    pub limiter: RateLimiter,
+    /// Whose `X-Forwarded-For` is believed (`COGO_TRUSTED_PROXIES`).
+    pub trusted: TrustedProxies,
+}
 
 impl<E: Endpoint> Middleware<E> for PerIpLimit {
     type Output = PerIpLimitEndpoint<E>;
 
     fn transform(&self, ep: E) -> Self::Output {
-        PerIpLimitEndpoint { ep, limiter: self.0.clone() }
+        PerIpLimitEndpoint { ep, limiter: self.limiter.clone(), trusted: self.trusted.clone() }
     }
 }
 
 pub struct PerIpLimitEndpoint<E> {
     ep: E,
     limiter: RateLimiter,
+    trusted: TrustedProxies,
 }
 
 impl<E: Endpoint> Endpoint for PerIpLimitEndpoint<E> {
     type Output = Response;
 
     async fn call(&self, mut req: Request) -> Result<Self::Output> {
-        let Some(trusted) = self.limiter.trusted_proxies() else {
-            return self.ep.call(req).await.map(IntoResponse::into_response);
-        };
-        let ip = client_ip::resolve(&req, trusted);
+        let ip = client_ip::resolve(&req, &self.trusted);
         req.extensions_mut().insert(ip);
         if !UNLIMITED_PATHS.contains(&req.uri().path())
             && let Decision::Refused { retry_after_seconds } = self.limiter.check_request(ip).await

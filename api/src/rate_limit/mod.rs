@@ -71,11 +71,6 @@ impl RateLimiter {
         Self(None)
     }
 
-    /// The proxies whose `X-Forwarded-For` is believed (none when limits are off: then nobody asks).
-    pub fn trusted_proxies(&self) -> Option<&TrustedProxies> {
-        self.0.as_ref().map(|inner| &inner.settings.trusted_proxies)
-    }
-
     /// One request from `ip`, whatever it asks.
     pub async fn check_request(&self, ip: ClientIp) -> Decision {
         let Some(inner) = &self.0 else { return Decision::Allowed };

@@ -34,8 +34,9 @@ pub enum Change {
     PointsChanged { user_id: Uuid },
     /// Someone signed up with this user's referral code (or a recruit's link went).
     RecruitsChanged { recruiter_id: Uuid },
-    /// A redemption code was unlocked or redeemed (live updates load the row and show it to whom it concerns).
-    RedemptionChanged { redemption_id: Uuid },
+    /// A redemption code was unlocked or redeemed. Its partner and customer let live updates pass over what is
+    /// not their subscriber's without reading the database; the row itself is loaded for those it concerns.
+    RedemptionChanged { redemption_id: Uuid, partner_id: Uuid, user_id: Option<Uuid> },
 }
 
 /// What live updates (subscriptions) hear: each committed change once, in commit order on PostgreSQL, or word that
@@ -107,7 +108,10 @@ impl Change {
             Self::UserChanged { user_id } => format!("user:{user_id}"),
             Self::PointsChanged { user_id } => format!("points:{user_id}"),
             Self::RecruitsChanged { recruiter_id } => format!("recruits:{recruiter_id}"),
-            Self::RedemptionChanged { redemption_id } => format!("redemption:{redemption_id}"),
+            Self::RedemptionChanged { redemption_id, partner_id, user_id } => {
+                let user = user_id.map_or_else(|| "none".to_string(), |id| id.to_string());
+                format!("redemption:{redemption_id}:{partner_id}:{user}")
+            }
         }
     }
 
@@ -117,6 +121,9 @@ impl Change {
         let Some((kind, id)) = payload.split_once(':') else {
             return (payload == "policy").then_some(Self::PolicyChanged);
         };
+        if kind == "redemption" {
+            return Self::parse_redemption(id);
+        }
         let id = Uuid::parse_str(id).ok()?;
         match kind {
             "sessions_ended" => Some(Self::SessionsEnded { user_id: id }),
@@ -124,9 +131,22 @@ impl Change {
             "user" => Some(Self::UserChanged { user_id: id }),
             "points" => Some(Self::PointsChanged { user_id: id }),
             "recruits" => Some(Self::RecruitsChanged { recruiter_id: id }),
-            "redemption" => Some(Self::RedemptionChanged { redemption_id: id }),
             _ => None,
         }
+    }
+}
+
+impl Change {
+    /// `<redemption id>:<partner id>:<user id or none>` (the customer is gone once their account is erased).
+    fn parse_redemption(ids: &str) -> Option<Self> {
+        let mut parts = ids.split(':');
+        let redemption_id = Uuid::parse_str(parts.next()?).ok()?;
+        let partner_id = Uuid::parse_str(parts.next()?).ok()?;
+        let user_id = match parts.next()? {
+            "none" => None,
+            id => Some(Uuid::parse_str(id).ok()?),
+        };
+        parts.next().is_none().then_some(Self::RedemptionChanged { redemption_id, partner_id, user_id })
     }
 }
 
@@ -204,6 +224,11 @@ impl ChangeFeed {
     /// Live updates from now on: every committed change, from this instance and (on PostgreSQL) every other.
     pub fn events(&self) -> tokio::sync::broadcast::Receiver<FeedEvent> {
         self.0.events.subscribe()
+    }
+
+    /// How many live-update listeners there are now (open sockets and running subscriptions), for metrics.
+    pub fn event_receivers(&self) -> usize {
+        self.0.events.receiver_count()
     }
 
     /// Tells this instance's caches; call it after the change committed (other instances hear of it from the
@@ -344,7 +369,8 @@ mod tests {
             Change::UserChanged { user_id },
             Change::PointsChanged { user_id },
             Change::RecruitsChanged { recruiter_id: id },
-            Change::RedemptionChanged { redemption_id: id },
+            Change::RedemptionChanged { redemption_id: id, partner_id: id, user_id: Some(user_id) },
+            Change::RedemptionChanged { redemption_id: id, partner_id: id, user_id: None },
         ] {
             assert_eq!(Change::parse(&change.payload()), Some(change));
         }

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use cogo_api::settings::Secrets;
-use cogo_tests::live::LiveClient;
+use cogo_tests::live::{LiveClient, listening};
 use cogo_tests::process::{SHARED_SECRET, spawn_server_process};
 use cogo_tests::{TestApp, TestUser, data, fresh_database_url, spawn_app_on};
 use serde_json::{Value, json};
@@ -19,8 +19,6 @@ const PARTNER_REDEMPTION_EVENTS: &str = "subscription PartnerRedemptionEvents {
 
 /// Long enough for an event that will come; what must not come is waited for this long too.
 const SOON: Duration = Duration::from_secs(3);
-/// Subscribing takes effect once the server has read the message: a moment before acting.
-const SETTLE: Duration = Duration::from_millis(300);
 
 async fn unlock(app: &TestApp, user: &TestUser, offer_id: &str) -> String {
     let body = app.gql_as(user, UNLOCK_OFFER, json!({ "offerId": offer_id })).await;
@@ -42,7 +40,7 @@ async fn a_customer_hears_their_own_code_unlocked_and_redeemed_and_nobody_elses(
     let mut theirs = LiveClient::connect(&w.app.address, Some(&other.access_token)).await.expect("signed in");
     mine.subscribe(MY_REDEMPTION_UPDATES).await;
     theirs.subscribe(MY_REDEMPTION_UPDATES).await;
-    tokio::time::sleep(SETTLE).await;
+    listening(&w.app.address, 4).await;
 
     let code = unlock(&w.app, &w.user, &offer).await;
     let unlocked = mine.next_payload(SOON).await.expect("the unlock is heard");
@@ -83,7 +81,7 @@ async fn a_merchant_hears_their_partners_unlocks_and_redemptions_only() {
     let mut till_b = LiveClient::connect(&w.app.address, Some(&w.merchant_b.access_token)).await.expect("signed in");
     till_a.subscribe(PARTNER_REDEMPTION_EVENTS).await;
     till_b.subscribe(PARTNER_REDEMPTION_EVENTS).await;
-    tokio::time::sleep(SETTLE).await;
+    listening(&w.app.address, 4).await;
 
     let code = unlock(&w.app, &w.user, &offer).await;
     let unlocked = till_a.next_payload(SOON).await.expect("the unlock is heard at the till");
@@ -147,8 +145,17 @@ async fn a_user_may_hold_only_so_many_sockets() {
     assert_eq!(third.0, 4403, "{third:?}");
     assert!(third.1.contains("too many"), "{third:?}");
     drop(_first);
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    LiveClient::connect(&app.address, Some(&user.access_token)).await.expect("a slot is free again");
+    // The server gives the slot back once it sees the connection gone.
+    for attempt in 0.. {
+        match LiveClient::connect(&app.address, Some(&user.access_token)).await {
+            Ok(_) => break,
+            Err(refused) if attempt < 50 => {
+                assert_eq!(refused.0, 4403);
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            Err(refused) => panic!("the slot never came back: {refused:?}"),
+        }
+    }
 }
 
 #[tokio::test]
@@ -156,12 +163,28 @@ async fn a_socket_may_run_only_so_many_subscriptions_at_once() {
     let w = world().await;
     let mut live = LiveClient::connect(&w.app.address, Some(&w.user.access_token)).await.expect("signed in");
 
-    for _ in 0..21 {
+    for _ in 0..20 {
         live.subscribe(MY_REDEMPTION_UPDATES).await;
     }
+    listening(&w.app.address, 21).await;
+    assert_eq!(live.closed_within(Duration::from_millis(500)).await, None, "twenty run");
+    live.subscribe(MY_REDEMPTION_UPDATES).await;
 
     let closed = live.closed_within(SOON).await.expect("the socket is closed");
     assert_eq!(closed.0, 4400, "{closed:?}");
+}
+
+#[tokio::test]
+async fn the_socket_carries_subscriptions_only() {
+    let w = world().await;
+    let mut live = LiveClient::connect(&w.app.address, Some(&w.user.access_token)).await.expect("signed in");
+
+    live.send_operation("mutation LogOut { logOut }").await;
+    let refused = live.next_payload(SOON).await.expect("an answer");
+
+    assert_eq!(refused["errors"][0]["extensions"]["code"], "SUBSCRIPTIONS_ONLY", "{refused}");
+    let me = w.app.gql_as(&w.user, "{ me { id } }", json!({})).await;
+    assert!(me.get("errors").is_none(), "the session is still open: {me}");
 }
 
 #[tokio::test]
@@ -211,7 +234,7 @@ async fn a_redemption_made_through_one_process_reaches_a_subscriber_on_the_other
     let mut till = LiveClient::connect(&b.address, Some(&merchant.access_token)).await.expect("signed in on B");
     phone.subscribe(MY_REDEMPTION_UPDATES).await;
     till.subscribe(PARTNER_REDEMPTION_EVENTS).await;
-    tokio::time::sleep(SETTLE).await;
+    listening(&b.address, 4).await;
     let via_a = setup.at(&a.address);
 
     let code = unlock(&via_a, &customer, &offer).await;
@@ -275,7 +298,7 @@ async fn a_lost_listener_connection_recovers_and_later_events_still_arrive() {
     let (merchant, offer, customer) = shop(&setup, json!({}), 300).await;
     let mut phone = LiveClient::connect(&b.address, Some(&customer.access_token)).await.expect("signed in on B");
     phone.subscribe(MY_REDEMPTION_UPDATES).await;
-    tokio::time::sleep(SETTLE).await;
+    listening(&b.address, 2).await;
 
     // Every instance's LISTEN connection is cut, as a database restart or a proxy would.
     use sea_orm::ConnectionTrait;
@@ -289,8 +312,10 @@ async fn a_lost_listener_connection_recovers_and_later_events_still_arrive() {
         .await
         .expect("the listeners are cut");
     assert!(killed.rows_affected() >= 2, "A's, B's and the set-up's listeners");
-    // Reconnecting takes a moment (and the first event after it may fall in the gap): later ones arrive.
-    tokio::time::sleep(Duration::from_secs(3)).await;
+    // B reconnects and tells its subscriber that events may have been missed meanwhile.
+    let gap = phone.next_payload(Duration::from_secs(15)).await.expect("word of the gap");
+    assert_eq!(gap["errors"][0]["extensions"]["code"], "EVENTS_MISSED", "{gap}");
+    // A's listener may still be reconnecting: what A commits is heard through the database either way.
     let via_a = setup.at(&a.address);
     let code = unlock(&via_a, &customer, &offer).await;
     let heard = phone.next_payload(SOON).await.expect("an event after the reconnection");

@@ -6,8 +6,10 @@
 //!   [`INIT_TIMEOUT`] too (`4408`).
 //! - The session is checked again every [`RECHECK`] and whenever the user's sessions end (log-out, a password
 //!   change, erasure — on any instance): a revoked session or an expired token closes the socket (`4401`).
-//! - At most `COGO_WS_MAX_PER_IP` sockets per address and `COGO_WS_MAX_PER_USER` per user on one instance (`429`
-//!   before the upgrade, `4429` after `connection_init`).
+//! - At most `COGO_WS_MAX_PER_IP` sockets per address (an IPv6 /64) and `COGO_WS_MAX_PER_USER` per user on one
+//!   instance (`429` before the upgrade, `4403` "too many live connections" at `connection_init`), and
+//!   [`socket_limits::MAX_SOCKETS_PER_INSTANCE`] in all; at most [`MAX_OPERATIONS`] subscriptions a socket (`4400`).
+//! - The socket carries subscriptions only (`SUBSCRIPTIONS_ONLY` for a query or mutation: those go over HTTP).
 //! - The server pings every [`PING_EVERY`]; a socket that sends nothing, not even a pong, for [`IDLE_LIMIT`] is
 //!   closed (`3008`).
 //!
@@ -32,6 +34,7 @@ use poem::web::websocket::{Message, WebSocket, WebSocketConfig, WebSocketStream}
 use poem::{IntoResponse, Request, Response, handler};
 use uuid::Uuid;
 
+use crate::http::get_is_read_only::ViaSocket;
 use crate::rate_limit::ClientIp;
 use crate::schema::CogoSchema;
 
@@ -45,6 +48,8 @@ pub const RECHECK: Duration = Duration::from_secs(10);
 pub const PING_EVERY: Duration = Duration::from_secs(20);
 /// How long a socket may stay silent (no message, no pong) before it is closed.
 pub const IDLE_LIMIT: Duration = Duration::from_secs(60);
+/// How long a frame may wait for a client that does not read.
+pub const SEND_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The largest message a client may send (a subscription document with its variables); larger ones close the
 /// socket.
@@ -76,7 +81,7 @@ pub async fn graphql_ws(
             .into_response();
     };
     let ip = ClientIp::of(req);
-    let Some(address_slot) = limits.for_address(ip.0) else {
+    let Some(address_slot) = limits.for_address(&ip) else {
         return (StatusCode::TOO_MANY_REQUESTS, "too many live connections from this address").into_response();
     };
     let (schema, app, users, limits) = (schema.clone(), app.clone(), users.clone(), limits.clone());
@@ -158,6 +163,7 @@ async fn serve(
             let mut data = Data::default();
             data.insert(actor);
             data.insert(ip);
+            data.insert(ViaSocket);
             Ok(data)
         }
     };
@@ -174,7 +180,7 @@ async fn serve(
                     if let Ok(mut open) = operations.lock() {
                         open.server_sent(text.as_bytes());
                     }
-                    if sink.send(Message::Text(text)).await.is_err() {
+                    if !sent(&mut sink, Message::Text(text)).await {
                         break None;
                     }
                 }
@@ -198,7 +204,7 @@ async fn serve(
                 if silent > IDLE_LIMIT {
                     break Some((3008, "idle".into()));
                 }
-                if sink.send(Message::Ping(Vec::new())).await.is_err() {
+                if !sent(&mut sink, Message::Ping(Vec::new())).await {
                     break None;
                 }
             }
@@ -220,9 +226,28 @@ async fn serve(
         }
     };
     if let Some((code, reason)) = close {
-        let _ = sink.send(Message::close_with(code, reason)).await;
+        let _ = sent(&mut sink, Message::close_with(code, short(reason))).await;
     }
     let _ = sink.close().await;
+}
+
+/// Sends a frame, or gives up on a client that does not read within [`SEND_TIMEOUT`] (its socket is then closed
+/// like a broken one, and its slots given back).
+async fn sent(sink: &mut (impl futures_util::Sink<Message> + Unpin), message: Message) -> bool {
+    matches!(tokio::time::timeout(SEND_TIMEOUT, sink.send(message)).await, Ok(Ok(())))
+}
+
+/// A close frame's reason, at most 123 bytes (the frame's limit), cut at a character boundary.
+fn short(mut reason: String) -> String {
+    const MAX: usize = 123;
+    if reason.len() > MAX {
+        let mut end = MAX;
+        while !reason.is_char_boundary(end) {
+            end -= 1;
+        }
+        reason.truncate(end);
+    }
+    reason
 }
 
 /// The bearer token of a `connection_init` payload: `authorization` (any case), `Bearer <token>`.
@@ -309,5 +334,13 @@ mod tests {
         assert_eq!(bearer_in(&json!({ "authorization": "Bearer " })), None);
         assert_eq!(bearer_in(&json!({})), None);
         assert_eq!(bearer_in(&json!("Bearer abc")), None);
+    }
+
+    #[test]
+    fn close_reasons_fit_a_close_frame() {
+        assert_eq!(short("idle".into()), "idle");
+        let long = "å".repeat(100);
+        let cut = short(long);
+        assert!(cut.len() <= 123 && cut.chars().all(|c| c == 'å'));
     }
 }

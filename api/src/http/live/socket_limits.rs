@@ -3,25 +3,36 @@
 
 use std::collections::HashMap;
 use std::hash::Hash;
-use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 
 use uuid::Uuid;
 
+use crate::rate_limit::ClientIp;
+
 #[derive(Clone)]
 pub struct SocketLimits {
-    per_ip: Counter<IpAddr>,
+    per_address: Counter<String>,
     per_user: Counter<Uuid>,
+    total: Counter<()>,
 }
+
+/// How many sockets one instance holds at most, whoever opens them.
+pub const MAX_SOCKETS_PER_INSTANCE: usize = 10_000;
 
 impl SocketLimits {
     pub fn new(max_per_ip: usize, max_per_user: usize) -> Self {
-        Self { per_ip: Counter::new(max_per_ip), per_user: Counter::new(max_per_user) }
+        Self {
+            per_address: Counter::new(max_per_ip),
+            per_user: Counter::new(max_per_user),
+            total: Counter::new(MAX_SOCKETS_PER_INSTANCE),
+        }
     }
 
-    /// A slot for one more socket from this address, or `None` when it holds its maximum.
-    pub fn for_address(&self, ip: IpAddr) -> Option<Slot> {
-        self.per_ip.acquire(ip)
+    /// Slots for one more socket from this address (an IPv6 address counts by its /64, as the rate limits do) and
+    /// on this instance, or `None` when either holds its maximum.
+    pub fn for_address(&self, ip: &ClientIp) -> Option<(Slot, Slot)> {
+        let total = self.total.acquire(())?;
+        Some((self.per_address.acquire(ip.bucket_name())?, total))
     }
 
     /// A slot for one more socket of this user, or `None` when they hold their maximum.
@@ -37,14 +48,14 @@ struct Counter<K> {
     open: Arc<Mutex<HashMap<K, usize>>>,
 }
 
-impl<K: Eq + Hash + Copy + Send + Sync + 'static> Counter<K> {
+impl<K: Eq + Hash + Clone + Send + Sync + 'static> Counter<K> {
     fn new(max: usize) -> Self {
         Self { max, open: Arc::new(Mutex::new(HashMap::new())) }
     }
 
     fn acquire(&self, key: K) -> Option<Slot> {
         let mut open = self.open.lock().ok()?;
-        let count = open.entry(key).or_insert(0);
+        let count = open.entry(key.clone()).or_insert(0);
         if *count >= self.max {
             return None;
         }
@@ -81,13 +92,18 @@ mod tests {
     #[test]
     fn slots_are_counted_per_key_and_given_back_when_dropped() {
         let limits = SocketLimits::new(2, 1);
-        let ip: IpAddr = [127, 0, 0, 1].into();
-        let first = limits.for_address(ip).unwrap();
-        let _second = limits.for_address(ip).unwrap();
-        assert!(limits.for_address(ip).is_none());
-        assert!(limits.for_address([127, 0, 0, 2].into()).is_some());
+        let ip = ClientIp([127, 0, 0, 1].into());
+        let first = limits.for_address(&ip).unwrap();
+        let _second = limits.for_address(&ip).unwrap();
+        assert!(limits.for_address(&ip).is_none());
+        assert!(limits.for_address(&ClientIp([127, 0, 0, 2].into())).is_some());
         drop(first);
-        assert!(limits.for_address(ip).is_some());
+        assert!(limits.for_address(&ip).is_some());
+        // One IPv6 subscriber line is one /64.
+        let a = ClientIp("2001:db8::1".parse().unwrap());
+        let b = ClientIp("2001:db8::2".parse().unwrap());
+        let _a = (limits.for_address(&a).unwrap(), limits.for_address(&a).unwrap());
+        assert!(limits.for_address(&b).is_none());
         let user = Uuid::now_v7();
         let held = limits.for_user(user).unwrap();
         assert!(limits.for_user(user).is_none());

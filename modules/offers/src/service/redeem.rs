@@ -38,7 +38,11 @@ pub async fn redeem_code(app: &AppContext, actor: &Actor, typed: &str) -> Result
         return Err(AppError::Conflict("this code has already been redeemed".into()));
     }
     // The customer's phone and the partner's screens hear of it once committed.
-    after_commit(Change::RedemptionChanged { redemption_id: found.id });
+    after_commit(Change::RedemptionChanged {
+        redemption_id: found.id,
+        partner_id: found.partner_id,
+        user_id: found.user_id,
+    });
     txn.commit().await?;
     Ok(redemption::Model { status: RedemptionStatus::Redeemed.as_str().to_string(), redeemed_at: Some(now), ..found })
 }

@@ -68,7 +68,11 @@ pub async fn unlock_offer(
     }
     let redemption = insert_redemption(&txn, &offer, actor.user_id, shared, now).await?;
     // Live updates hear of it once committed (other instances through the database's trigger).
-    after_commit(Change::RedemptionChanged { redemption_id: redemption.id });
+    after_commit(Change::RedemptionChanged {
+        redemption_id: redemption.id,
+        partner_id: redemption.partner_id,
+        user_id: redemption.user_id,
+    });
     if redemption.customer_name.is_some() {
         log_disclosure(&txn, &redemption).await?;
     }
