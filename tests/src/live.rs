@@ -75,8 +75,13 @@ impl LiveClient {
     pub async fn subscribe(&mut self, query: &str) -> String {
         self.next_id += 1;
         let id = self.next_id.to_string();
-        self.send(json!({ "id": id, "type": "subscribe", "payload": { "query": query } })).await;
+        self.subscribe_as(&id, query).await;
         id
+    }
+
+    /// Starts a subscription under the given id.
+    pub async fn subscribe_as(&mut self, id: &str, query: &str) {
+        self.send(json!({ "id": id, "type": "subscribe", "payload": { "query": query } })).await;
     }
 
     /// The next `next` payload (its `data` or `errors`), or `None` if none comes within `wait`.

@@ -175,6 +175,19 @@ async fn a_socket_may_run_only_so_many_subscriptions_at_once() {
 }
 
 #[tokio::test]
+async fn reusing_the_id_of_a_running_subscription_closes_the_socket() {
+    let w = world().await;
+    let mut live = LiveClient::connect(&w.app.address, Some(&w.user.access_token)).await.expect("signed in");
+    live.subscribe_as("till", MY_REDEMPTION_UPDATES).await;
+    listening(&w.app.address, 2).await;
+
+    live.subscribe_as("till", MY_REDEMPTION_UPDATES).await;
+
+    let closed = live.closed_within(SOON).await.expect("the socket is closed");
+    assert_eq!(closed.0, 4409, "{closed:?}");
+}
+
+#[tokio::test]
 async fn the_socket_carries_subscriptions_only() {
     let w = world().await;
     let mut live = LiveClient::connect(&w.app.address, Some(&w.user.access_token)).await.expect("signed in");

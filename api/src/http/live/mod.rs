@@ -8,7 +8,8 @@
 //!   change, erasure — on any instance): a revoked session or an expired token closes the socket (`4401`).
 //! - At most `COGO_WS_MAX_PER_IP` sockets per address (an IPv6 /64) and `COGO_WS_MAX_PER_USER` per user on one
 //!   instance (`429` before the upgrade, `4403` "too many live connections" at `connection_init`), and
-//!   [`socket_limits::MAX_SOCKETS_PER_INSTANCE`] in all; at most [`MAX_OPERATIONS`] subscriptions a socket (`4400`).
+//!   [`socket_limits::MAX_SOCKETS_PER_INSTANCE`] in all; at most [`MAX_OPERATIONS`] subscriptions a socket (`4400`);
+//!   subscribing before `connection_ack` is `4401`, reusing a running subscription's id `4409`.
 //! - The socket carries subscriptions only (`SUBSCRIPTIONS_ONLY` for a query or mutation: those go over HTTP).
 //! - The server pings every [`PING_EVERY`]; a socket that sends nothing, not even a pong, for [`IDLE_LIMIT`] is
 //!   closed (`3008`).
@@ -135,14 +136,17 @@ async fn serve(
         });
     let signed_in: Arc<Mutex<Option<SignedIn>>> = Arc::new(Mutex::new(None));
     let operations = Arc::new(Mutex::new(OpenOperations::default()));
-    let too_many = Arc::new(tokio::sync::Notify::new());
-    let (counted, alarm) = (operations.clone(), too_many.clone());
+    // A message that breaks the protocol's rules closes the socket with the protocol's code. Messages after
+    // `connection_init` are read only once it is answered, so "signed in" is settled when a subscribe is read.
+    let broken = Arc::new(Mutex::new(None::<(u16, String)>));
+    let breach = Arc::new(tokio::sync::Notify::new());
+    let (counted, verdict, alarm, init_done) = (operations.clone(), broken.clone(), breach.clone(), signed_in.clone());
     let incoming = incoming.inspect(move |bytes| {
-        if let Ok(mut open) = counted.lock() {
-            open.client_sent(bytes);
-            if open.over_limit() {
-                alarm.notify_one();
-            }
+        let signed = is_signed_in(&init_done);
+        let violation = counted.lock().ok().and_then(|mut open| open.client_sent(bytes, signed));
+        if let (Some(violation), Ok(mut slot)) = (violation, verdict.lock()) {
+            *slot = Some(violation);
+            alarm.notify_one();
         }
     });
     let init_attempted = Arc::new(AtomicBool::new(false));
@@ -193,8 +197,9 @@ async fn serve(
                 Some(WsMessage::Close(code, reason)) => break Some((code, reason)),
                 None => break None,
             },
-            () = too_many.notified() => {
-                break Some((4400, format!("more than {MAX_OPERATIONS} subscriptions on one socket")));
+            () = breach.notified() => {
+                let violation = broken.lock().ok().and_then(|mut slot| slot.take());
+                break Some(violation.unwrap_or((4400, "invalid message".into())));
             }
             _ = &mut init_deadline, if !is_signed_in(&signed_in) => {
                 break Some((4408, "connection initialisation timeout".into()));
@@ -274,16 +279,24 @@ struct Envelope {
 }
 
 impl OpenOperations {
-    fn client_sent(&mut self, message: &[u8]) {
-        let Ok(Envelope { kind, id: Some(id) }) = serde_json::from_slice(message) else { return };
+    /// Notes what the client started or stopped; the close code and reason if the message breaks a rule of
+    /// graphql-transport-ws (subscribing before `connection_ack`: 4401; an id in use: 4409) or a limit (4400).
+    fn client_sent(&mut self, message: &[u8], signed_in: bool) -> Option<(u16, String)> {
+        let Ok(Envelope { kind, id: Some(id) }) = serde_json::from_slice(message) else { return None };
         match kind.as_str() {
+            "subscribe" | "start" if !signed_in => Some((4401, "Unauthorized".into())),
+            "subscribe" | "start" if self.ids.contains(&id) => {
+                Some((4409, short(format!("Subscriber for {id} already exists"))))
+            }
             "subscribe" | "start" => {
                 self.ids.insert(id);
+                self.over_limit().then(|| (4400, format!("more than {MAX_OPERATIONS} subscriptions on one socket")))
             }
             "complete" | "stop" => {
                 self.ids.remove(&id);
+                None
             }
-            _ => {}
+            _ => None,
         }
     }
 
@@ -334,6 +347,22 @@ mod tests {
         assert_eq!(bearer_in(&json!({ "authorization": "Bearer " })), None);
         assert_eq!(bearer_in(&json!({})), None);
         assert_eq!(bearer_in(&json!("Bearer abc")), None);
+    }
+
+    #[test]
+    fn the_protocol_rules_of_subscribing_are_kept() {
+        let subscribe =
+            |id: &str| format!(r#"{{"type":"subscribe","id":"{id}","payload":{{"query":"subscription {{ a }}"}}}}"#);
+        let mut open = OpenOperations::default();
+        assert_eq!(open.client_sent(subscribe("1").as_bytes(), false).map(|v| v.0), Some(4401));
+        assert_eq!(open.client_sent(subscribe("1").as_bytes(), true), None);
+        assert_eq!(open.client_sent(subscribe("1").as_bytes(), true).map(|v| v.0), Some(4409));
+        assert_eq!(open.client_sent(br#"{"type":"complete","id":"1"}"#, true), None);
+        assert_eq!(open.client_sent(subscribe("1").as_bytes(), true), None, "an id is free again once completed");
+        for n in 2..=MAX_OPERATIONS {
+            assert_eq!(open.client_sent(subscribe(&n.to_string()).as_bytes(), true), None);
+        }
+        assert_eq!(open.client_sent(subscribe("x").as_bytes(), true).map(|v| v.0), Some(4400));
     }
 
     #[test]
