@@ -2,7 +2,7 @@
 //! works the till in the portal. Screenshots of every step are written to `target/screenshots/`.
 
 use cogo_tests::browser::Browser;
-use cogo_tests::{TestApp, data, spawn_app};
+use cogo_tests::{TestApp, credit_points, data, spawn_app};
 use serde_json::json;
 
 use crate::offers::{UNLOCK_OFFER, give_points, live_offer, world};
@@ -40,6 +40,48 @@ async fn graphiql_loads_from_this_server_and_runs_the_welcome_query() {
 
     browser.screenshot("consent-purposes-answered").await;
     assert!(answer.as_str().unwrap_or_default().contains("consentPurposes"), "{answer}");
+    assert_nothing_left_the_machine(&browser, &app).await;
+    browser.close().await;
+}
+
+/// Puts `query` into GraphiQL's editor and `headers` into its Headers pane (their CodeMirror editors: query,
+/// variables, headers, response), runs it and returns the response pane's text once it shows `expected`.
+const RUN_IN_GRAPHIQL: &str = "
+    const editors = [...document.querySelectorAll('.CodeMirror')].map(e => e.CodeMirror);
+    editors[0].setValue(arguments[0]);
+    editors[2].setValue(arguments[1]);
+    setTimeout(() => document.querySelector('.graphiql-execute-button').click(), 300);
+    return true;";
+
+#[tokio::test]
+async fn graphiql_runs_a_subscription_over_the_socket_with_the_token_from_its_headers_pane() {
+    let app = spawn_app().await;
+    let user = app.sign_up("Greta Grafiql").await;
+    let Some(browser) = Browser::start("graphiql-subscription").await else { return };
+    browser.goto(&format!("{}/graphql", app.address)).await;
+    browser.find(".graphiql-query-editor .CodeMirror").await;
+
+    let subscription = "subscription Balance { myPointsBalance { balance lifetimeEarned } }";
+    let headers = json!({ "Authorization": format!("Bearer {}", user.access_token) }).to_string();
+    browser.client.execute(RUN_IN_GRAPHIQL, vec![json!(subscription), json!(headers)]).await.expect("the editors");
+    let first = browser
+        .until(
+            "the balance now",
+            "const r = document.querySelector('.graphiql-response')?.innerText ?? ''; return r.includes('balance') ? r : '';",
+            vec![],
+        )
+        .await;
+    credit_points(&app, &user, 7).await;
+    browser
+        .until(
+            "the balance after a credit, pushed over the socket",
+            "return (document.querySelector('.graphiql-response')?.innerText ?? '').includes('\"balance\": 7');",
+            vec![],
+        )
+        .await;
+
+    browser.screenshot("subscription-pushed").await;
+    assert!(first.as_str().unwrap_or_default().contains("\"balance\": 0"), "{first}");
     assert_nothing_left_the_machine(&browser, &app).await;
     browser.close().await;
 }
