@@ -129,7 +129,8 @@ impl Application {
 
     /// Serves until the process receives Ctrl-C or SIGTERM, then drains: the listener closes at once (new
     /// connections are refused), requests in flight get up to the grace period to finish, and so do a retention
-    /// purge and a batch of mails that are running.
+    /// purge and a batch of mails that are running; live-update sockets are closed with `1001` (going away), so
+    /// their clients reconnect to another instance.
     pub async fn run_until_stopped(self) -> Result<(), String> {
         let (stopping, stop_requested) = tokio::sync::watch::channel(false);
         let stop_signal = shutdown_signal();
@@ -158,6 +159,7 @@ impl Application {
                 Route::new().at("/metrics", get(metrics_endpoint)).data(self.metrics.clone()).data(self.app.db.clone());
             tokio::spawn(poem::Server::new_with_acceptor(acceptor).run(routes))
         });
+        let sockets = live::SocketLimits::new(self.live.max_per_ip, self.live.max_per_user);
         let mut routes = Route::new()
             .at("/graphql", get(graphql::graphiql_or_query).post(graphql::post).with(timeout))
             // Live updates: long-lived by design, so outside the request timeout.
@@ -183,7 +185,8 @@ impl Application {
             .data(self.metrics.clone())
             .data(self.exposure)
             .data(self.rate_limiter.clone())
-            .data(live::SocketLimits::new(self.live.max_per_ip, self.live.max_per_user))
+            .data(sockets.clone())
+            .data(live::ShuttingDown(stop_requested.clone()))
             .with(PerIpLimit { limiter: self.rate_limiter, trusted: self.trusted_proxies })
             .with(catch_http_panics())
             // Without configured origins there is no CORS layer at all: browsers on other origins are refused.
@@ -200,6 +203,12 @@ impl Application {
             .run_with_graceful_shutdown(routes, signal, Some(self.shutdown_grace))
             .await
             .map_err(|e| format!("server error: {e}"));
+        // Live-update sockets were told to go away when the signal came; their close frames go out before the
+        // process ends (within the grace).
+        let closed = tokio::time::timeout(self.shutdown_grace, sockets.all_closed()).await;
+        if closed.is_err() {
+            tracing::warn!("live-update sockets still open at the end of the grace");
+        }
         if let Some(mut purge) = purge
             && tokio::time::timeout(self.shutdown_grace, &mut purge).await.is_err()
         {

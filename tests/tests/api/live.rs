@@ -356,3 +356,29 @@ async fn a_log_out_through_one_process_is_refused_by_the_other_and_closes_its_so
     let closed = live.closed_within(SOON).await.expect("B closes the socket");
     assert_eq!(closed.0, 4401, "{closed:?}");
 }
+
+#[tokio::test]
+async fn a_server_asked_to_stop_closes_its_sockets_as_going_away() {
+    let mut server = spawn_server_process(&fresh_database_url().await, &[]).await;
+    let sign_up = "mutation SignUp { signUp(input: { name: \"Hugo Holm\", email: \"hugo@example.se\",
+        password: \"ett långt lösenord\" }) { accessToken } }";
+    let body: Value = reqwest::Client::new()
+        .post(format!("{}/graphql", server.address))
+        .json(&json!({ "query": sign_up }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = data(&body)["signUp"]["accessToken"].as_str().expect("a token").to_string();
+    let mut live = LiveClient::connect(&server.address, Some(&token)).await.expect("signed in");
+    live.subscribe(MY_POINTS_BALANCE).await;
+    assert!(live.next_payload(SOON).await.is_some());
+
+    server.terminate();
+
+    let closed = live.closed_within(SOON).await.expect("the socket is closed");
+    assert_eq!(closed.0, 1001, "going away, so the client reconnects elsewhere: {closed:?}");
+    assert_eq!(server.wait_for_exit(Duration::from_secs(20)).await, Some(0), "{}", server.output());
+}

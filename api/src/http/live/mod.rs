@@ -61,6 +61,10 @@ pub const MAX_OPERATIONS: usize = 20;
 /// The sub-protocols spoken, the current one first.
 const PROTOCOLS: [&str; 2] = ["graphql-transport-ws", "graphql-ws"];
 
+/// Becomes `true` when the server is asked to stop: every socket is then closed with `1001` (going away).
+#[derive(Clone)]
+pub struct ShuttingDown(pub tokio::sync::watch::Receiver<bool>);
+
 /// Who a socket's `connection_init` signed in, for the checks while it is open.
 struct SignedIn {
     bearer: String,
@@ -76,6 +80,7 @@ pub async fn graphql_ws(
     app: PoemData<&AppContext>,
     users: PoemData<&Arc<UsersConfig>>,
     limits: PoemData<&SocketLimits>,
+    shutting_down: PoemData<&ShuttingDown>,
 ) -> Response {
     let Some(protocol) = chosen_protocol(req) else {
         return (StatusCode::BAD_REQUEST, "unsupported WebSocket sub-protocol: use graphql-transport-ws")
@@ -85,7 +90,14 @@ pub async fn graphql_ws(
     let Some(address_slot) = limits.for_address(&ip) else {
         return (StatusCode::TOO_MANY_REQUESTS, "too many live connections from this address").into_response();
     };
-    let (schema, app, users, limits) = (schema.clone(), app.clone(), users.clone(), limits.clone());
+    let around = Around {
+        schema: schema.clone(),
+        app: app.clone(),
+        users: users.clone(),
+        limits: limits.clone(),
+        ip,
+        shutting_down: shutting_down.0.0.clone(),
+    };
     socket
         .protocols(PROTOCOLS)
         .config(
@@ -94,7 +106,7 @@ pub async fn graphql_ws(
                 .max_frame_size(Some(MAX_MESSAGE_BYTES)),
         )
         .on_upgrade(move |stream| async move {
-            serve(stream, protocol, schema, app, users, limits, ip).await;
+            serve(stream, protocol, around).await;
             drop(address_slot);
         })
         .into_response()
@@ -109,15 +121,18 @@ fn chosen_protocol(req: &Request) -> Option<WebSocketProtocols> {
     offered.split(',').map(str::trim).find_map(|name| WebSocketProtocols::from_str(name).ok())
 }
 
-async fn serve(
-    stream: WebSocketStream,
-    protocol: WebSocketProtocols,
+/// What a socket is served with.
+struct Around {
     schema: CogoSchema,
     app: AppContext,
     users: Arc<UsersConfig>,
     limits: SocketLimits,
     ip: ClientIp,
-) {
+    shutting_down: tokio::sync::watch::Receiver<bool>,
+}
+
+async fn serve(stream: WebSocketStream, protocol: WebSocketProtocols, around: Around) {
+    let Around { schema, app, users, limits, ip, mut shutting_down } = around;
     let (mut sink, incoming) = stream.split();
     let last_heard = Arc::new(Mutex::new(Instant::now()));
     let heard = last_heard.clone();
@@ -197,6 +212,9 @@ async fn serve(
                 Some(WsMessage::Close(code, reason)) => break Some((code, reason)),
                 None => break None,
             },
+            true = stop_requested(&mut shutting_down) => {
+                break Some((1001, "the server is shutting down; reconnect".into()));
+            }
             () = breach.notified() => {
                 let violation = broken.lock().ok().and_then(|mut slot| slot.take());
                 break Some(violation.unwrap_or((4400, "invalid message".into())));
@@ -310,6 +328,11 @@ impl OpenOperations {
     fn over_limit(&self) -> bool {
         self.ids.len() > MAX_OPERATIONS
     }
+}
+
+/// Whether the server was asked to stop (`false` once it is gone without asking).
+async fn stop_requested(shutting_down: &mut tokio::sync::watch::Receiver<bool>) -> bool {
+    shutting_down.wait_for(|stop| *stop).await.is_ok()
 }
 
 fn init_tried(attempted: &AtomicBool) -> bool {

@@ -35,6 +35,13 @@ impl SocketLimits {
         Some((self.per_address.acquire(ip.bucket_name())?, total))
     }
 
+    /// Returns once no socket is open on this instance (at shutdown, after every socket was told to close).
+    pub async fn all_closed(&self) {
+        while self.total.held() > 0 {
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+
     /// A slot for one more socket of this user, or `None` when they hold their maximum.
     pub fn for_user(&self, user_id: Uuid) -> Option<Slot> {
         self.per_user.acquire(user_id)
@@ -51,6 +58,11 @@ struct Counter<K> {
 impl<K: Eq + Hash + Clone + Send + Sync + 'static> Counter<K> {
     fn new(max: usize) -> Self {
         Self { max, open: Arc::new(Mutex::new(HashMap::new())) }
+    }
+
+    /// How many slots are held now, over all keys.
+    fn held(&self) -> usize {
+        self.open.lock().map(|open| open.values().sum()).unwrap_or(0)
     }
 
     fn acquire(&self, key: K) -> Option<Slot> {
