@@ -1,5 +1,5 @@
 // Every GraphQL operation the portal sends, copied verbatim from the client contracts
-// (/work/shared/clients/portal.graphql and, for the session, mobile.graphql) so a
+// (clients/portal.graphql and, for the session, clients/mobile.graphql) so a
 // contract test or a reviewer can diff them. Keep the operation names: the server logs them.
 
 export const LOG_IN = `mutation LogIn($email: String!, $password: String!) {

@@ -5,8 +5,10 @@
 //! cargo build -p cogo-tests --bins && DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres target/debug/cogo-instances 2
 //! ```
 //!
-//! Every `COGO_*` variable of this environment is passed on (the instances share `COGO_TOKEN_SECRET`, a
-//! development secret unless set, so a token from one works on the other). Ctrl-C stops them all.
+//! Every `COGO_*` variable of this environment is passed on. The instances share one root secret, so a token from
+//! one works on the other: `COGO_SECRET` (or `COGO_TOKEN_SECRET`) if set, else the tests' development secret. As in
+//! the tests, rate limits and the scheduled purge are off unless `COGO_RATE_LIMITS` or
+//! `COGO_RETENTION_PURGE_INTERVAL_HOURS` says otherwise. Ctrl-C stops them all.
 
 use cogo_tests::process::spawn_server_process;
 
@@ -17,7 +19,15 @@ async fn main() {
         eprintln!("set DATABASE_URL to a PostgreSQL database (several instances need a database they can share)");
         std::process::exit(2);
     };
-    let passed_on: Vec<(String, String)> = std::env::vars().filter(|(name, _)| name.starts_with("COGO_")).collect();
+    // The launcher sets `COGO_TOKEN_SECRET`; a secret of the caller's, under either name, replaces it.
+    let passed_on: Vec<(String, String)> = std::env::vars()
+        .filter(|(name, _)| name.starts_with("COGO_"))
+        .map(
+            |(name, value)| {
+                if name == "COGO_SECRET" { ("COGO_TOKEN_SECRET".to_string(), value) } else { (name, value) }
+            },
+        )
+        .collect();
     let mut instances = Vec::new();
     for n in 1..=count {
         let bind = format!("127.0.0.1:{}", 8080 + n);
