@@ -129,7 +129,9 @@ impl Settings {
     /// mandatory; in development one is generated once and kept in `.cogo/token-secret`, so sessions survive a
     /// restart.
     pub fn from_env() -> Result<Self, String> {
-        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        // One reading of the environment, which the modules that read their own settings get too.
+        let environment = Environment::from_process();
+        let var = |name: &str| environment.var(name);
         let database_url = var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string());
         let bind = var("COGO_BIND")
             .unwrap_or_else(|| DEFAULT_BIND.to_string())
@@ -188,8 +190,8 @@ impl Settings {
             supervisory_authority,
             subprocessor_notice_days,
             mail,
-            environment: Environment::from_process(),
             live: LiveSettings::from_env(&var)?,
+            environment,
         })
     }
 

@@ -66,12 +66,8 @@ impl LiveClient {
         LiveClient { socket, next_id: 0 }
     }
 
-    /// Sends any operation over the socket (tests of what the socket refuses); returns its id.
-    pub async fn send_operation(&mut self, query: &str) -> String {
-        self.subscribe(query).await
-    }
-
-    /// Starts a subscription; returns its id.
+    /// Starts a subscription (or sends any operation in a `subscribe` message, as the protocol carries them);
+    /// returns its id.
     pub async fn subscribe(&mut self, query: &str) -> String {
         self.next_id += 1;
         let id = self.next_id.to_string();

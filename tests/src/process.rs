@@ -115,6 +115,13 @@ fn port_in(line: &str) -> Option<u16> {
 }
 
 impl ServerProcess {
+    /// Sends a GraphQL operation to the process, signed out, and returns the JSON answer.
+    pub async fn graphql(&self, query: &str, variables: serde_json::Value) -> serde_json::Value {
+        let request = serde_json::json!({ "query": query, "variables": variables });
+        let answer = reqwest::Client::new().post(format!("{}/graphql", self.address)).json(&request).send().await;
+        answer.expect("the server answers").json().await.expect("a JSON answer")
+    }
+
     /// Everything the process has written to stdout and stderr so far.
     pub fn output(&self) -> String {
         self.output.lock().unwrap().clone()

@@ -39,12 +39,6 @@ impl TelemetryModule {
     }
 }
 
-impl Default for TelemetryModule {
-    fn default() -> Self {
-        Self::new(DEFAULT_RETENTION_DAYS)
-    }
-}
-
 /// The module's queries and mutations in the schema.
 impl SchemaParts for TelemetryModule {
     type Query<M: MeObject> = TelemetryQuery;

@@ -170,15 +170,7 @@ async fn sigterm_lets_a_streamed_export_download_finish() {
     let client = reqwest::Client::new();
     let email = format!("anna.{}@example.se", uuid::Uuid::new_v4().simple());
     let variables = json!({ "name": "Anna", "email": email, "password": "correct horse battery" });
-    let signed_up: Value = client
-        .post(format!("{}/graphql", server.address))
-        .json(&json!({ "query": SIGN_UP, "variables": variables }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let signed_up = server.graphql(SIGN_UP, variables).await;
     let anna = TestUser::from_sign_up(&signed_up, "Anna", "correct horse battery");
 
     let mut download =

@@ -112,15 +112,7 @@ async fn text_with_a_nul_byte_is_bad_input_not_an_internal_error() {
 async fn the_binary_serves_as_its_own_process_and_stops_on_sigterm() {
     let database_url = cogo_tests::fresh_database_url().await;
     let mut server = cogo_tests::process::spawn_server_process(&database_url, &[]).await;
-    let body: serde_json::Value = reqwest::Client::new()
-        .post(format!("{}/graphql", server.address))
-        .json(&serde_json::json!({ "query": "{ __typename }" }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let body = server.graphql("{ __typename }", serde_json::json!({})).await;
     assert_eq!(body["data"]["__typename"], "Query");
     server.terminate();
     assert_eq!(server.wait_for_exit(std::time::Duration::from_secs(20)).await, Some(0), "{}", server.output());

@@ -6,7 +6,7 @@ use std::time::Duration;
 use cogo_api::settings::Secrets;
 use cogo_tests::live::{LiveClient, listening};
 use cogo_tests::process::{SHARED_SECRET, spawn_server_process};
-use cogo_tests::{TestApp, TestUser, data, fresh_database_url, spawn_app_on};
+use cogo_tests::{SIGN_UP, TestApp, TestUser, data, fresh_database_url, spawn_app_on};
 use serde_json::{Value, json};
 
 use crate::offers::{REDEEM_CODE, UNLOCK_OFFER, add_member, create_partner, give_points, live_offer, world};
@@ -192,7 +192,7 @@ async fn the_socket_carries_subscriptions_only() {
     let w = world().await;
     let mut live = LiveClient::connect(&w.app.address, Some(&w.user.access_token)).await.expect("signed in");
 
-    live.send_operation("mutation LogOut { logOut }").await;
+    live.subscribe("mutation LogOut { logOut }").await;
     let refused = live.next_payload(SOON).await.expect("an answer");
 
     assert_eq!(refused["errors"][0]["extensions"]["code"], "SUBSCRIPTIONS_ONLY", "{refused}");
@@ -360,19 +360,9 @@ async fn a_log_out_through_one_process_is_refused_by_the_other_and_closes_its_so
 #[tokio::test]
 async fn a_server_asked_to_stop_closes_its_sockets_as_going_away() {
     let mut server = spawn_server_process(&fresh_database_url().await, &[]).await;
-    let sign_up = "mutation SignUp { signUp(input: { name: \"Hugo Holm\", email: \"hugo@example.se\",
-        password: \"ett långt lösenord\" }) { accessToken } }";
-    let body: Value = reqwest::Client::new()
-        .post(format!("{}/graphql", server.address))
-        .json(&json!({ "query": sign_up }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = data(&body)["signUp"]["accessToken"].as_str().expect("a token").to_string();
-    let mut live = LiveClient::connect(&server.address, Some(&token)).await.expect("signed in");
+    let variables = json!({ "name": "Hugo Holm", "email": "hugo@example.se", "password": "ett långt lösenord" });
+    let hugo = TestUser::from_sign_up(&server.graphql(SIGN_UP, variables).await, "Hugo Holm", "ett långt lösenord");
+    let mut live = LiveClient::connect(&server.address, Some(&hugo.access_token)).await.expect("signed in");
     live.subscribe(MY_POINTS_BALANCE).await;
     assert!(live.next_payload(SOON).await.is_some());
 

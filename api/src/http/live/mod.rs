@@ -153,15 +153,12 @@ async fn serve(stream: WebSocketStream, protocol: WebSocketProtocols, around: Ar
     let operations = Arc::new(Mutex::new(OpenOperations::default()));
     // A message that breaks the protocol's rules closes the socket with the protocol's code. Messages after
     // `connection_init` are read only once it is answered, so "signed in" is settled when a subscribe is read.
-    let broken = Arc::new(Mutex::new(None::<(u16, String)>));
-    let breach = Arc::new(tokio::sync::Notify::new());
-    let (counted, verdict, alarm, init_done) = (operations.clone(), broken.clone(), breach.clone(), signed_in.clone());
+    let (report_breach, mut breaches) = tokio::sync::mpsc::unbounded_channel::<(u16, String)>();
+    let (counted, init_done) = (operations.clone(), signed_in.clone());
     let incoming = incoming.inspect(move |bytes| {
         let signed = is_signed_in(&init_done);
-        let violation = counted.lock().ok().and_then(|mut open| open.client_sent(bytes, signed));
-        if let (Some(violation), Ok(mut slot)) = (violation, verdict.lock()) {
-            *slot = Some(violation);
-            alarm.notify_one();
+        if let Some(breach) = counted.lock().ok().and_then(|mut open| open.client_sent(bytes, signed)) {
+            let _ = report_breach.send(breach);
         }
     });
     let init_attempted = Arc::new(AtomicBool::new(false));
@@ -215,10 +212,7 @@ async fn serve(stream: WebSocketStream, protocol: WebSocketProtocols, around: Ar
             true = stop_requested(&mut shutting_down) => {
                 break Some((1001, "the server is shutting down; reconnect".into()));
             }
-            () = breach.notified() => {
-                let violation = broken.lock().ok().and_then(|mut slot| slot.take());
-                break Some(violation.unwrap_or((4400, "invalid message".into())));
-            }
+            Some(breach) = breaches.recv() => break Some(breach),
             _ = &mut init_deadline, if !is_signed_in(&signed_in) => {
                 break Some((4408, "connection initialisation timeout".into()));
             }
@@ -308,7 +302,8 @@ impl OpenOperations {
             }
             "subscribe" | "start" => {
                 self.ids.insert(id);
-                self.over_limit().then(|| (4400, format!("more than {MAX_OPERATIONS} subscriptions on one socket")))
+                let over = self.ids.len() > MAX_OPERATIONS;
+                over.then(|| (4400, format!("more than {MAX_OPERATIONS} subscriptions on one socket")))
             }
             "complete" | "stop" => {
                 self.ids.remove(&id);
@@ -323,10 +318,6 @@ impl OpenOperations {
         if kind == "complete" || kind == "error" {
             self.ids.remove(&id);
         }
-    }
-
-    fn over_limit(&self) -> bool {
-        self.ids.len() > MAX_OPERATIONS
     }
 }
 

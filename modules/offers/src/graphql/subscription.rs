@@ -25,8 +25,8 @@ impl OffersSubscription {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<Redemption>> + use<>> {
-        let customer = Concerned::Customer(actor_from(ctx)?.user_id);
-        let changes = changed_redemptions(AppContext::of(ctx)?.clone(), customer);
+        let app = AppContext::of(ctx)?.clone();
+        let changes = redemptions_in(live::events(&app.changes), app, Concerned::Customer(actor_from(ctx)?.user_id));
         Ok(changes.map(|row| row.map(Redemption::from)))
     }
 
@@ -66,13 +66,6 @@ impl Concerned {
 
 /// The code of the error a subscriber gets when events may have been missed.
 pub const EVENTS_MISSED: &str = "EVENTS_MISSED";
-
-fn changed_redemptions(
-    app: AppContext,
-    concerned: Concerned,
-) -> impl Stream<Item = async_graphql::Result<redemption::Model>> + Send + 'static {
-    redemptions_in(live::events(&app.changes), app, concerned)
-}
 
 /// The redemptions that change from now on and concern the subscriber, each as committed: the event's ids decide
 /// without the database whether to look at all, the row loaded then is checked again. One the database no longer
