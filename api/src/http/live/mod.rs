@@ -245,7 +245,8 @@ async fn serve(stream: WebSocketStream, protocol: WebSocketProtocols, around: Ar
     if let Some((code, reason)) = close {
         let _ = sent(&mut sink, Message::close_with(code, short(reason))).await;
     }
-    let _ = sink.close().await;
+    // Bounded like every send: a client that does not read holds neither this task nor its slots.
+    let _ = tokio::time::timeout(SEND_TIMEOUT, sink.close()).await;
 }
 
 /// Sends a frame, or gives up on a client that does not read within [`SEND_TIMEOUT`] (its socket is then closed
